@@ -1,0 +1,61 @@
+import type { Order } from './order.js';
+
+/**
+ * One account's holding of one asset, in minor units. `locked` backs open orders
+ * and pending withdrawals; `available` is free to use.
+ */
+export class Balance {
+  available = 0;
+  locked = 0;
+  /** Sequence of the command that last recorded this balance as changed. */
+  changedAt = 0;
+  /** Values before that command, to report deltas. */
+  availableBefore = 0;
+  lockedBefore = 0;
+
+  constructor(
+    readonly accountId: string,
+    readonly asset: string,
+  ) {}
+}
+
+/**
+ * An account: balances indexed by asset, and its open orders as an intrusive list
+ * in creation order, with client order ids among them.
+ */
+export class Account {
+  readonly balances: (Balance | undefined)[] = [];
+  openHead: Order | null = null;
+  openTail: Order | null = null;
+  openCount = 0;
+  /** Open orders by client order id; created on first use. */
+  clientOrders: Map<string, Order> | null = null;
+
+  constructor(readonly id: string) {}
+
+  /** Links an order that has started resting. */
+  addOpen(order: Order): void {
+    order.accountPrev = this.openTail;
+    order.accountNext = null;
+    if (this.openTail === null) this.openHead = order;
+    else this.openTail.accountNext = order;
+    this.openTail = order;
+    this.openCount++;
+    if (order.clientOrderId !== null) {
+      this.clientOrders ??= new Map();
+      this.clientOrders.set(order.clientOrderId, order);
+    }
+  }
+
+  /** Unlinks an order that has stopped resting. */
+  removeOpen(order: Order): void {
+    if (order.accountPrev === null) this.openHead = order.accountNext;
+    else order.accountPrev.accountNext = order.accountNext;
+    if (order.accountNext === null) this.openTail = order.accountPrev;
+    else order.accountNext.accountPrev = order.accountPrev;
+    order.accountPrev = null;
+    order.accountNext = null;
+    this.openCount--;
+    if (order.clientOrderId !== null) this.clientOrders?.delete(order.clientOrderId);
+  }
+}

@@ -1,0 +1,97 @@
+import type { Level, Market } from '@exchange/protocol';
+import type { Order } from './order.js';
+import { PriceLevel } from './price-level.js';
+import { PriceTree } from './price-tree.js';
+
+/**
+ * One side of a book: levels by price in a {@link PriceTree} for order, in a Map
+ * for O(1) lookup, and the best level cached.
+ */
+export class BookSide {
+  readonly tree = new PriceTree();
+  readonly levels = new Map<number, PriceLevel>();
+  best: PriceLevel | null = null;
+
+  constructor(readonly isBid: boolean) {}
+
+  /** Does `price` on this side rank before `other`? */
+  isBetter(price: number, other: number): boolean {
+    return this.isBid ? price > other : price < other;
+  }
+
+  /** The next level away from the top of the book, or null. */
+  worse(level: PriceLevel): PriceLevel | null {
+    return this.isBid ? this.tree.prev(level) : this.tree.next(level);
+  }
+
+  /** The level at `price`, created (and ranked) if absent. */
+  levelAt(price: number): PriceLevel {
+    let level = this.levels.get(price);
+    if (level === undefined) {
+      level = new PriceLevel(price, this.isBid);
+      this.levels.set(price, level);
+      this.tree.insert(level);
+      if (this.best === null || this.isBetter(price, this.best.price)) this.best = level;
+    }
+    return level;
+  }
+
+  /** Drops an empty level. */
+  removeLevel(level: PriceLevel): void {
+    if (this.best === level) this.best = this.worse(level);
+    this.tree.remove(level);
+    this.levels.delete(level.price);
+  }
+
+  /** Up to `limit` levels from the top, `[ticks, lots]`. */
+  top(limit: number): Level[] {
+    const out: Level[] = [];
+    for (let level = this.best; level !== null && out.length < limit; level = this.worse(level)) {
+      out.push([level.price, level.total]);
+    }
+    return out;
+  }
+}
+
+/**
+ * One market's order book: bids and asks with price-time priority, the market's
+ * update id (one step per command that changes the book) and trade id counter,
+ * and the levels the current command changed, for its depth diff.
+ */
+export class OrderBook {
+  readonly bids = new BookSide(true);
+  readonly asks = new BookSide(false);
+  updateId = 0;
+  lastTradeId = 0;
+  /** Levels changed by the current command, in the order first changed. */
+  readonly changed: PriceLevel[] = [];
+
+  constructor(readonly market: Market) {}
+
+  side(isBid: boolean): BookSide {
+    return isBid ? this.bids : this.asks;
+  }
+
+  /** Appends an order at its price, behind everything already there. */
+  rest(order: Order, seq: number): void {
+    const level = this.side(order.side === 'BUY').levelAt(order.price);
+    level.append(order);
+    this.markChanged(level, seq);
+  }
+
+  /** Takes a resting order off the book; drops its level when empty. */
+  unrest(order: Order, seq: number): void {
+    const level = order.level as PriceLevel;
+    level.remove(order);
+    this.markChanged(level, seq);
+    if (level.count === 0) this.side(order.side === 'BUY').removeLevel(level);
+  }
+
+  /** Records a level in the current command's depth diff. */
+  markChanged(level: PriceLevel, seq: number): void {
+    if (level.changedAt !== seq) {
+      level.changedAt = seq;
+      this.changed.push(level);
+    }
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * One Jest run over every workspace. Sources are TypeScript compiled by SWC;
+ * `.js` suffixes in relative imports (NodeNext style) map back to the `.ts` file.
+ * @type {import('jest').Config}
+ */
+const config = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/protocol', '<rootDir>/engine-service', '<rootDir>/bench'],
+  testMatch: ['**/test/**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': [
+      '@swc/jest',
+      { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
+    ],
+  },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  extensionsToTreatAsEsm: [],
+  testTimeout: 60_000,
+};
+export default config;

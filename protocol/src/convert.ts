@@ -1,0 +1,266 @@
+/**
+ * The bridge between the wire form (decimal strings) and the engine form (integers)
+ * of commands, events and replies. Pure and exact; shared by the API edge, which
+ * refuses a bad order before it is queued, and the engine, which never trusts the queue.
+ */
+import { REJECT_MESSAGES, type RejectCode } from './codes.js';
+import {
+  type Command,
+  commandSchema,
+  DEFAULT_STP,
+  type EngineCommand,
+  type EngineCreateOrder,
+} from './commands.js';
+import { DecimalError, formatOnGrid, formatUnits, parseOnGrid, parseUnits } from './decimal.js';
+import type { EngineEvent, Event, ExecutionResult, Fill, Reply } from './events.js';
+import type { Market, MarketRegistry } from './markets.js';
+
+/** A command refused before it reaches the engine core. */
+export interface Rejection {
+  readonly code: RejectCode;
+  readonly message: string;
+}
+
+export function reject(code: RejectCode, detail?: string): Rejection {
+  return {
+    code,
+    message: detail === undefined ? REJECT_MESSAGES[code] : `${REJECT_MESSAGES[code]} ${detail}`,
+  };
+}
+
+export function isRejection(value: unknown): value is Rejection {
+  return typeof value === 'object' && value !== null && 'code' in value && 'message' in value;
+}
+
+/** Parses a decimal field, turning a {@link DecimalError} into the given rejection code. */
+function field<T>(code: RejectCode, name: string, parse: () => T): T | Rejection {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof DecimalError) return reject(code, `${name}: ${error.message}.`);
+    throw error;
+  }
+}
+
+/**
+ * Validates a wire command (any JSON value) and converts it to integers.
+ * @returns the engine command, or a {@link Rejection} with a stable code
+ */
+export function toEngineCommand(input: unknown, registry: MarketRegistry): EngineCommand | Rejection {
+  const parsed = commandSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+    return reject('INVALID_COMMAND', `${where}${issue?.message ?? 'invalid'}`);
+  }
+  const command: Command = parsed.data;
+  switch (command.type) {
+    case 'CREATE_ORDER':
+      return toCreateOrder(command, registry);
+    case 'CANCEL_ORDER': {
+      if (registry.market(command.market) === undefined) return reject('UNKNOWN_MARKET');
+      return {
+        type: 'CANCEL_ORDER',
+        accountId: command.accountId,
+        market: command.market,
+        orderId: command.orderId ?? null,
+        clientOrderId: command.clientOrderId ?? null,
+      };
+    }
+    case 'CANCEL_ALL':
+      if (registry.market(command.market) === undefined) return reject('UNKNOWN_MARKET');
+      return { type: 'CANCEL_ALL', accountId: command.accountId, market: command.market };
+    case 'DEPOSIT':
+    case 'WITHDRAW': {
+      const asset = registry.asset(command.asset);
+      if (asset === undefined) return reject('UNKNOWN_ASSET');
+      const amount = field('AMOUNT_OUT_OF_RANGE', 'amount', () => parseUnits(command.amount, asset.decimals));
+      if (isRejection(amount)) return amount;
+      if (amount === 0) return reject('AMOUNT_OUT_OF_RANGE', 'amount: must be positive.');
+      return { type: command.type, accountId: command.accountId, asset: asset.symbol, amount };
+    }
+    case 'SETTLE_WITHDRAWAL':
+      return {
+        type: 'SETTLE_WITHDRAWAL',
+        accountId: command.accountId,
+        withdrawalId: command.withdrawalId,
+        outcome: command.outcome,
+      };
+  }
+}
+
+function toCreateOrder(
+  command: Extract<Command, { type: 'CREATE_ORDER' }>,
+  registry: MarketRegistry,
+): EngineCreateOrder | Rejection {
+  const market = registry.market(command.market);
+  if (market === undefined) return reject('UNKNOWN_MARKET');
+  const price =
+    command.price === undefined
+      ? 0
+      : field('PRICE_FILTER', 'price', () => parseOnGrid(command.price, market.tick));
+  if (isRejection(price)) return price;
+  const quantity =
+    command.quantity === undefined
+      ? 0
+      : field('LOT_SIZE', 'quantity', () => parseOnGrid(command.quantity, market.step));
+  if (isRejection(quantity)) return quantity;
+  const quoteQuantity =
+    command.quoteQuantity === undefined
+      ? 0
+      : field('MIN_NOTIONAL', 'quoteQuantity', () =>
+          parseUnits(command.quoteQuantity, market.quote.decimals),
+        );
+  if (isRejection(quoteQuantity)) return quoteQuantity;
+  return {
+    type: 'CREATE_ORDER',
+    accountId: command.accountId,
+    market: market.symbol,
+    side: command.side,
+    orderType: command.orderType,
+    timeInForce: command.orderType === 'MARKET' ? 'IOC' : (command.timeInForce ?? 'GTC'),
+    postOnly: command.postOnly ?? false,
+    price,
+    quantity,
+    quoteQuantity,
+    clientOrderId: command.clientOrderId ?? null,
+    selfTradePrevention: command.selfTradePrevention ?? DEFAULT_STP,
+  };
+}
+
+function marketOf(registry: MarketRegistry, symbol: string): Market {
+  const market = registry.market(symbol);
+  if (market === undefined) throw new Error(`event for unknown market ${symbol}`);
+  return market;
+}
+
+function decimalsOf(registry: MarketRegistry, symbol: string): number {
+  const asset = registry.asset(symbol);
+  if (asset === undefined) throw new Error(`event for unknown asset ${symbol}`);
+  return asset.decimals;
+}
+
+/** Formats one engine event for the wire. */
+export function toWireEvent(event: EngineEvent, seq: number, time: number, registry: MarketRegistry): Event {
+  switch (event.type) {
+    case 'ORDER': {
+      const m = marketOf(registry, event.market);
+      return {
+        ...event,
+        seq,
+        time,
+        price: event.orderType === 'LIMIT' ? formatOnGrid(event.price, m.tick) : null,
+        quantity: event.quantity > 0 ? formatOnGrid(event.quantity, m.step) : null,
+        quoteQuantity: event.quoteQuantity > 0 ? formatUnits(event.quoteQuantity, m.quote.decimals) : null,
+        filledQuantity: formatOnGrid(event.filledQuantity, m.step),
+        filledQuote: formatUnits(event.filledQuote, m.quote.decimals),
+      };
+    }
+    case 'TRADE': {
+      const m = marketOf(registry, event.market);
+      return {
+        ...event,
+        seq,
+        time,
+        price: formatOnGrid(event.price, m.tick),
+        quantity: formatOnGrid(event.quantity, m.step),
+        quoteQuantity: formatUnits(event.quoteQuantity, m.quote.decimals),
+        buyerFee: formatUnits(event.buyerFee, m.base.decimals),
+        sellerFee: formatUnits(event.sellerFee, m.quote.decimals),
+      };
+    }
+    case 'DEPTH': {
+      const m = marketOf(registry, event.market);
+      const level = ([p, q]: readonly [number, number]): [string, string] => [
+        formatOnGrid(p, m.tick),
+        formatOnGrid(q, m.step),
+      ];
+      return { ...event, seq, time, bids: event.bids.map(level), asks: event.asks.map(level) };
+    }
+    case 'BALANCE': {
+      const d = decimalsOf(registry, event.asset);
+      return {
+        ...event,
+        seq,
+        time,
+        available: formatUnits(event.available, d),
+        locked: formatUnits(event.locked, d),
+        availableDelta: formatUnits(event.availableDelta, d),
+        lockedDelta: formatUnits(event.lockedDelta, d),
+      };
+    }
+    case 'WITHDRAWAL':
+      return { ...event, seq, time, amount: formatUnits(event.amount, decimalsOf(registry, event.asset)) };
+  }
+}
+
+/** Formats every event of a result for the wire. */
+export function toWireEvents(result: ExecutionResult, registry: MarketRegistry): Event[] {
+  return result.events.map((e) => toWireEvent(e, result.seq, result.time, registry));
+}
+
+/**
+ * The reply to the account that sent a command: its own orders, fills and balances
+ * only — never the counterparty's.
+ */
+export function toReply(
+  requestId: string,
+  accountId: string,
+  result: ExecutionResult,
+  registry: MarketRegistry,
+): Reply {
+  const { seq, time } = result;
+  if (result.code !== null) {
+    return { ok: false, requestId, seq, time, code: result.code, message: REJECT_MESSAGES[result.code] };
+  }
+  const reply: Extract<Reply, { ok: true }> = {
+    ok: true,
+    requestId,
+    seq,
+    time,
+    orders: [],
+    fills: [],
+    balances: [],
+    withdrawals: [],
+  };
+  for (const event of result.events) {
+    if (event.type === 'TRADE') {
+      const fill = toFill(event, accountId, time, registry);
+      if (fill !== undefined) reply.fills.push(fill);
+      continue;
+    }
+    if (event.type === 'DEPTH' || event.accountId !== accountId) continue;
+    const wire = toWireEvent(event, seq, time, registry);
+    if (wire.type === 'ORDER') reply.orders.push(wire);
+    else if (wire.type === 'BALANCE') reply.balances.push(wire);
+    else if (wire.type === 'WITHDRAWAL') reply.withdrawals.push(wire);
+  }
+  return reply;
+}
+
+function toFill(
+  trade: Extract<EngineEvent, { type: 'TRADE' }>,
+  accountId: string,
+  time: number,
+  registry: MarketRegistry,
+): Fill | undefined {
+  const isBuyer = trade.buyerAccountId === accountId;
+  if (!isBuyer && trade.sellerAccountId !== accountId) return undefined;
+  const m = marketOf(registry, trade.market);
+  const side = isBuyer ? 'BUY' : 'SELL';
+  return {
+    tradeId: trade.tradeId,
+    market: trade.market,
+    orderId: isBuyer ? trade.buyOrderId : trade.sellOrderId,
+    side,
+    price: formatOnGrid(trade.price, m.tick),
+    quantity: formatOnGrid(trade.quantity, m.step),
+    quoteQuantity: formatUnits(trade.quoteQuantity, m.quote.decimals),
+    fee: isBuyer
+      ? formatUnits(trade.buyerFee, m.base.decimals)
+      : formatUnits(trade.sellerFee, m.quote.decimals),
+    feeAsset: isBuyer ? m.base.symbol : m.quote.symbol,
+    isMaker: trade.takerSide !== side,
+    time,
+  };
+}
