@@ -87,8 +87,8 @@ export interface EngineDepthEvent {
   readonly type: 'DEPTH';
   readonly market: string;
   readonly updateId: number;
-  readonly bids: Level[];
-  readonly asks: Level[];
+  readonly bids: readonly Level[];
+  readonly asks: readonly Level[];
 }
 
 /** One account-asset balance after a command, with what the command changed. */

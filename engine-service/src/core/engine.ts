@@ -1,26 +1,25 @@
-import {
-  type EndReason,
-  type EngineCancelAll,
-  type EngineCancelOrder,
-  type EngineCommand,
-  type EngineCreateOrder,
-  type EngineDeposit,
-  type EngineEvent,
-  type EngineOrderEvent,
-  type EngineSettleWithdrawal,
-  type EngineWithdraw,
-  type ExecutionResult,
-  type Level,
-  type Market,
-  type MarketRegistry,
-  type OrderStatus,
-  type RejectCode,
-  STP_MODES,
+import type {
+  EndReason,
+  EngineCancelAll,
+  EngineCancelOrder,
+  EngineCommand,
+  EngineCreateOrder,
+  EngineDeposit,
+  EngineEvent,
+  EngineOrderEvent,
+  EngineSettleWithdrawal,
+  EngineWithdraw,
+  ExecutionResult,
+  Level,
+  Market,
+  MarketRegistry,
+  OrderStatus,
+  RejectCode,
 } from '@exchange/protocol';
 import type { Account, Balance } from './account.js';
 import { feeOf, floorDiv, isCount, MAX_UNITS } from './fixed-point.js';
 import { Ledger } from './ledger.js';
-import { Order } from './order.js';
+import { type Order, OrderPool } from './order.js';
 import { type BookSide, OrderBook } from './order-book.js';
 import type { PriceLevel } from './price-level.js';
 import { type EngineSnapshot, readSnapshot, writeSnapshot } from './snapshot.js';
@@ -59,6 +58,7 @@ export class Engine {
   private readonly books = new Map<string, OrderBook>();
   /** Resting orders by id. */
   private readonly orders = new Map<number, Order>();
+  private readonly pool = new OrderPool();
   private lastSeq = 0;
   private lastTime = 0;
 
@@ -66,6 +66,8 @@ export class Engine {
   private seq = 0;
   private time = 0;
   private events: EngineEvent[] = [];
+  /** What `createAndLockFunds` locked for the order being created. */
+  private takerLocked = 0;
 
   constructor(
     readonly registry: MarketRegistry,
@@ -137,15 +139,15 @@ export class Engine {
     if (c.clientOrderId !== null && account?.clientOrders?.has(c.clientOrderId) === true) {
       return 'DUPLICATE_CLIENT_ORDER_ID';
     }
-    const created = this.createAndLockFunds(c, book.market, account);
-    if (typeof created === 'string') return created;
-    const { order, pay, locked } = created;
-    if (locked === 0) {
+    const order = this.createAndLockFunds(c, book.market, account);
+    if (typeof order === 'string') return order;
+    if (order.status === 'EXPIRED') {
       // A fill-or-kill that cannot fill: nothing was locked, nothing changes.
       this.events.push(order.view());
+      this.pool.release(order);
       return null;
     }
-    this.match(book, order, pay, locked);
+    this.match(book, order, this.takerLocked);
     this.flushDepth(book);
     return null;
   }
@@ -161,7 +163,7 @@ export class Engine {
     c: EngineCreateOrder,
     market: Market,
     account: Account | undefined,
-  ): { order: Order; pay: Balance; locked: number } | RejectCode {
+  ): Order | RejectCode {
     const isBuy = c.side === 'BUY';
     const pay = account?.balances[isBuy ? market.quote.index : market.base.index];
     if (account === undefined || pay === undefined) return 'INSUFFICIENT_FUNDS';
@@ -176,7 +178,7 @@ export class Engine {
     }
     if (need === 0 || need > available) return 'INSUFFICIENT_FUNDS';
 
-    const order = new Order(
+    const order = this.pool.acquire(
       this.seq,
       account,
       market.symbol,
@@ -194,10 +196,11 @@ export class Engine {
     if (c.timeInForce === 'FOK' && !this.canFillCompletely(this.bookOf(market).side(!isBuy), order)) {
       order.status = 'EXPIRED';
       order.reason = 'FOK_UNFILLABLE';
-      return { order, pay, locked: 0 };
+      return order;
     }
     this.ledger.lock(pay, need);
-    return { order, pay, locked: need };
+    this.takerLocked = need;
+    return order;
   }
 
   /**
@@ -206,9 +209,10 @@ export class Engine {
    * remainder (GTC limit) or ends the order, and returns every locked unit the
    * order no longer needs — including price improvement.
    */
-  private match(book: OrderBook, taker: Order, pay: Balance, locked: number): void {
+  private match(book: OrderBook, taker: Order, locked: number): void {
     const market = book.market;
     const isBuy = taker.side === 'BUY';
+    const pay = taker.account.balances[isBuy ? market.quote.index : market.base.index] as Balance;
     const side = book.side(!isBuy);
     const isLimit = taker.orderType === 'LIMIT';
     const quotePerTickLot = market.quotePerTickLot;
@@ -260,17 +264,19 @@ export class Engine {
       book.rest(taker, this.seq);
       taker.account.addOpen(taker);
       this.orders.set(taker.id, taker);
+      this.events.push(taker.view());
     } else {
       this.ledger.unlock(pay, funds);
-      if (taker.remaining === 0 || (stop === 'SPENT' && taker.filledQuantity > 0)) {
+      if (taker.remaining === 0 || quoteLeft === 0 || (stop === 'SPENT' && taker.filledQuantity > 0)) {
         taker.status = 'FILLED';
       } else {
         taker.status = 'EXPIRED';
         taker.reason =
           stop === null || stop === 'SPENT' ? (isLimit ? 'IOC_REMAINDER' : 'NO_LIQUIDITY') : stop;
       }
+      this.events.push(taker.view());
+      this.pool.release(taker);
     }
-    this.events.push(taker.view());
   }
 
   /** Settles one fill of `lots` at the maker's level price between taker and maker. */
@@ -371,6 +377,7 @@ export class Engine {
     order.status = status;
     order.reason = reason;
     this.events.push(order.view());
+    this.pool.release(order);
   }
 
   private cancelOrder(c: EngineCancelOrder): RejectCode | null {
@@ -404,15 +411,10 @@ export class Engine {
     return null;
   }
 
-  /** Emits the book's depth diff for this command, if it changed, under the next update id. */
+  /** Emits the book's depth diff for this command, if it changed. */
   private flushDepth(book: OrderBook): void {
-    const changed = book.changed;
-    if (changed.length === 0) return;
-    const bids: Level[] = [];
-    const asks: Level[] = [];
-    for (const level of changed) (level.isBid ? bids : asks).push([level.price, level.total]);
-    changed.length = 0;
-    this.events.push({ type: 'DEPTH', market: book.market.symbol, updateId: ++book.updateId, bids, asks });
+    const diff = book.takeDiff();
+    if (diff !== null) this.events.push(diff);
   }
 
   // --- funds ----------------------------------------------------------------
@@ -517,7 +519,7 @@ export class Engine {
   /** An engine in exactly the state a snapshot was taken in. */
   static restore(registry: MarketRegistry, snapshot: EngineSnapshot, options: EngineOptions = {}): Engine {
     const engine = new Engine(registry, options);
-    const state = readSnapshot(snapshot, registry, engine.ledger, engine.books);
+    const state = readSnapshot(snapshot, registry, engine.ledger, engine.books, engine.pool);
     engine.lastSeq = state.lastSeq;
     engine.lastTime = state.lastTime;
     for (const order of state.orders) engine.orders.set(order.id, order);
@@ -532,7 +534,8 @@ function crosses(isBuy: boolean, price: number, oppositeBest: number): boolean {
 /** The market-filter verdict on an order's integers, before any funds are looked at. */
 export function orderFilterCode(c: EngineCreateOrder, market: Market): RejectCode | null {
   if (c.side !== 'BUY' && c.side !== 'SELL') return 'INVALID_ORDER';
-  if (!STP_MODES.includes(c.selfTradePrevention)) return 'INVALID_ORDER';
+  const stp = c.selfTradePrevention;
+  if (stp !== 'EXPIRE_MAKER' && stp !== 'EXPIRE_TAKER' && stp !== 'EXPIRE_BOTH') return 'INVALID_ORDER';
   if (c.orderType === 'LIMIT') {
     if (c.timeInForce !== 'GTC' && c.timeInForce !== 'IOC' && c.timeInForce !== 'FOK') return 'INVALID_ORDER';
     if (c.quoteQuantity !== 0 || (c.postOnly && c.timeInForce !== 'GTC')) return 'INVALID_ORDER';

@@ -25,7 +25,9 @@ export class Ledger {
   readonly supply: number[];
   readonly withdrawals = new Map<number, PendingWithdrawal>();
   readonly feeAccount: Account;
+  /** Balances changed by the current command (the first `changedCount`), in the order first touched. */
   private readonly changed: Balance[] = [];
+  private changedCount = 0;
   /** Sequence of the command being applied. */
   seq = 0;
 
@@ -102,7 +104,10 @@ export class Ledger {
 
   /** Emits one `BALANCE` event per balance the command changed, and forgets them. */
   flush(cause: CommandType, events: EngineEvent[]): void {
-    for (const b of this.changed) {
+    const count = this.changedCount;
+    this.changedCount = 0;
+    for (let i = 0; i < count; i++) {
+      const b = this.changed[i] as Balance;
       const availableDelta = b.available - b.availableBefore;
       const lockedDelta = b.locked - b.lockedBefore;
       if (availableDelta === 0 && lockedDelta === 0) continue;
@@ -117,7 +122,6 @@ export class Ledger {
         cause,
       });
     }
-    this.changed.length = 0;
   }
 
   private touch(b: Balance): void {
@@ -125,7 +129,7 @@ export class Ledger {
       b.changedAt = this.seq;
       b.availableBefore = b.available;
       b.lockedBefore = b.locked;
-      this.changed.push(b);
+      this.changed[this.changedCount++] = b;
     }
   }
 }

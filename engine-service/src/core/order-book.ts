@@ -1,4 +1,4 @@
-import type { Level, Market } from '@exchange/protocol';
+import type { EngineDepthEvent, Level, Market } from '@exchange/protocol';
 import type { Order } from './order.js';
 import { PriceLevel } from './price-level.js';
 import { PriceTree } from './price-tree.js';
@@ -54,6 +54,12 @@ export class BookSide {
 }
 
 /**
+ * Shared by every diff with no change on one side. Events are read-only by type;
+ * not frozen, because a frozen array would make every diff's arrays slow to read.
+ */
+const NO_LEVELS: readonly Level[] = [];
+
+/**
  * One market's order book: bids and asks with price-time priority, the market's
  * update id (one step per command that changes the book) and trade id counter,
  * and the levels the current command changed, for its depth diff.
@@ -63,8 +69,9 @@ export class OrderBook {
   readonly asks = new BookSide(false);
   updateId = 0;
   lastTradeId = 0;
-  /** Levels changed by the current command, in the order first changed. */
-  readonly changed: PriceLevel[] = [];
+  /** Levels changed by the current command, in the order first changed (the first `changedCount`). */
+  private readonly changed: PriceLevel[] = [];
+  private changedCount = 0;
 
   constructor(readonly market: Market) {}
 
@@ -91,7 +98,29 @@ export class OrderBook {
   markChanged(level: PriceLevel, seq: number): void {
     if (level.changedAt !== seq) {
       level.changedAt = seq;
-      this.changed.push(level);
+      this.changed[this.changedCount++] = level;
     }
+  }
+
+  /**
+   * The current command's depth diff under the next update id, or null when the book
+   * did not change. Each changed level appears once, with its total now (0 = gone).
+   */
+  takeDiff(): EngineDepthEvent | null {
+    const count = this.changedCount;
+    if (count === 0) return null;
+    this.changedCount = 0;
+    let bids = NO_LEVELS;
+    let asks = NO_LEVELS;
+    for (let i = 0; i < count; i++) {
+      const level = this.changed[i] as PriceLevel;
+      const entry: Level = [level.price, level.total];
+      if (level.isBid) {
+        if (bids === NO_LEVELS) bids = [entry];
+        else (bids as Level[]).push(entry);
+      } else if (asks === NO_LEVELS) asks = [entry];
+      else (asks as Level[]).push(entry);
+    }
+    return { type: 'DEPTH', market: this.market.symbol, updateId: ++this.updateId, bids, asks };
   }
 }

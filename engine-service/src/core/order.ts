@@ -13,10 +13,31 @@ import type { PriceLevel } from './price-level.js';
 /**
  * A live order. While it rests it is linked into its price level (time priority)
  * and into its account's open-order list (id order), both intrusively.
+ *
+ * Orders are recycled through an {@link OrderPool}: once an order has ended and its
+ * final `view()` has been taken, the object is reused for a later order. Nothing
+ * outside the engine ever holds an `Order`; events and queries carry views.
  */
 export class Order {
+  /** The sequence of the command that created it. */
+  id = 0;
+  account: Account;
+  market = '';
+  side: Side = 'BUY';
+  orderType: OrderType = 'LIMIT';
+  timeInForce: TimeInForce = 'GTC';
+  postOnly = false;
+  selfTradePrevention: SelfTradePrevention = 'EXPIRE_MAKER';
+  /** Ticks; 0 for market orders. */
+  price = 0;
+  /** Lots; 0 when sized by quote. */
+  quantity = 0;
+  /** Quote minor units; 0 when sized by quantity. */
+  quoteQuantity = 0;
+  clientOrderId: string | null = null;
+  createdAt = 0;
   /** Lots not yet filled; for an order sized by quote, unbounded until it ends. */
-  remaining: number;
+  remaining = 0;
   filledQuantity = 0;
   /** Quote minor units. */
   filledQuote = 0;
@@ -29,26 +50,8 @@ export class Order {
   accountPrev: Order | null = null;
   accountNext: Order | null = null;
 
-  constructor(
-    /** The sequence of the command that created it. */
-    readonly id: number,
-    readonly account: Account,
-    readonly market: string,
-    readonly side: Side,
-    readonly orderType: OrderType,
-    readonly timeInForce: TimeInForce,
-    readonly postOnly: boolean,
-    readonly selfTradePrevention: SelfTradePrevention,
-    /** Ticks; 0 for market orders. */
-    readonly price: number,
-    /** Lots; 0 when sized by quote. */
-    readonly quantity: number,
-    /** Quote minor units; 0 when sized by quantity. */
-    readonly quoteQuantity: number,
-    readonly clientOrderId: string | null,
-    readonly createdAt: number,
-  ) {
-    this.remaining = quantity > 0 ? quantity : Number.POSITIVE_INFINITY;
+  constructor(account: Account) {
+    this.account = account;
   }
 
   /** An immutable picture of the order now, as events and queries carry it. */
@@ -73,5 +76,57 @@ export class Order {
       reason: this.reason,
       createdAt: this.createdAt,
     };
+  }
+}
+
+/**
+ * Recycles ended orders, so that resting orders — which outlive the young
+ * generation — are not allocated and copied by the garbage collector one by one.
+ */
+export class OrderPool {
+  private readonly free: Order[] = [];
+
+  /** A fresh order in state NEW with nothing filled. */
+  acquire(
+    id: number,
+    account: Account,
+    market: string,
+    side: Side,
+    orderType: OrderType,
+    timeInForce: TimeInForce,
+    postOnly: boolean,
+    selfTradePrevention: SelfTradePrevention,
+    price: number,
+    quantity: number,
+    quoteQuantity: number,
+    clientOrderId: string | null,
+    createdAt: number,
+  ): Order {
+    const order = this.free.pop() ?? new Order(account);
+    order.id = id;
+    order.account = account;
+    order.market = market;
+    order.side = side;
+    order.orderType = orderType;
+    order.timeInForce = timeInForce;
+    order.postOnly = postOnly;
+    order.selfTradePrevention = selfTradePrevention;
+    order.price = price;
+    order.quantity = quantity;
+    order.quoteQuantity = quoteQuantity;
+    order.clientOrderId = clientOrderId;
+    order.createdAt = createdAt;
+    order.remaining = quantity > 0 ? quantity : Number.POSITIVE_INFINITY;
+    order.filledQuantity = 0;
+    order.filledQuote = 0;
+    order.status = 'NEW';
+    order.reason = null;
+    return order;
+  }
+
+  /** Takes back an order that has ended and is linked nowhere. */
+  release(order: Order): void {
+    order.clientOrderId = null;
+    this.free.push(order);
   }
 }

@@ -1,6 +1,6 @@
 import type { MarketRegistry, SelfTradePrevention, Side } from '@exchange/protocol';
 import type { Ledger } from './ledger.js';
-import { Order } from './order.js';
+import type { Order, OrderPool } from './order.js';
 import type { OrderBook } from './order-book.js';
 
 /**
@@ -110,6 +110,7 @@ export function readSnapshot(
   registry: MarketRegistry,
   ledger: Ledger,
   books: ReadonlyMap<string, OrderBook>,
+  pool: OrderPool,
 ): { lastSeq: number; lastTime: number; orders: Order[] } {
   if (snapshot.version !== 1) throw new Error(`unsupported snapshot version ${String(snapshot.version)}`);
   if (snapshot.feeAccountId !== ledger.feeAccount.id) throw new Error('snapshot has another fee account');
@@ -155,7 +156,7 @@ export function readSnapshot(
       clientOrderId,
       createdAt,
     ] of m.orders) {
-      const order = new Order(
+      const order = pool.acquire(
         id,
         ledger.accountFor(accountId),
         m.symbol,
