@@ -32,12 +32,22 @@ export function isRejection(value: unknown): value is Rejection {
   return typeof value === 'object' && value !== null && 'code' in value && 'message' in value;
 }
 
-/** Parses a decimal field, turning a {@link DecimalError} into the given rejection code. */
-function field<T>(code: RejectCode, name: string, parse: () => T): T | Rejection {
+/**
+ * Parses a decimal field, turning a {@link DecimalError} into a rejection: `code`,
+ * or `tooLarge` when the value is out of range.
+ */
+function field<T>(
+  code: RejectCode,
+  name: string,
+  parse: () => T,
+  tooLarge: RejectCode = code,
+): T | Rejection {
   try {
     return parse();
   } catch (error) {
-    if (error instanceof DecimalError) return reject(code, `${name}: ${error.message}.`);
+    if (error instanceof DecimalError) {
+      return reject(error.kind === 'OUT_OF_RANGE' ? tooLarge : code, `${name}: ${error.message}.`);
+    }
     throw error;
   }
 }
@@ -105,13 +115,22 @@ function toCreateOrder(
       ? 0
       : field('LOT_SIZE', 'quantity', () => parseOnGrid(command.quantity, market.step));
   if (isRejection(quantity)) return quantity;
+  // In the engine form 0 means "not given", so a given zero is refused here.
+  if (command.quantity !== undefined && quantity === 0)
+    return reject('LOT_SIZE', 'quantity: must be positive.');
   const quoteQuantity =
     command.quoteQuantity === undefined
       ? 0
-      : field('MIN_NOTIONAL', 'quoteQuantity', () =>
-          parseUnits(command.quoteQuantity, market.quote.decimals),
+      : field(
+          'INVALID_ORDER',
+          'quoteQuantity',
+          () => parseUnits(command.quoteQuantity, market.quote.decimals),
+          'MAX_NOTIONAL',
         );
   if (isRejection(quoteQuantity)) return quoteQuantity;
+  if (command.quoteQuantity !== undefined && quoteQuantity === 0) {
+    return reject('MIN_NOTIONAL', 'quoteQuantity: must be positive.');
+  }
   return {
     type: 'CREATE_ORDER',
     accountId: command.accountId,

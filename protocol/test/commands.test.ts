@@ -89,6 +89,18 @@ describe('toEngineCommand', () => {
     [{ ...order, price: '-1' }, 'PRICE_FILTER', 'is negative'],
     [{ ...order, quantity: '0.0005' }, 'LOT_SIZE', 'more than 3 decimals'],
     [{ ...order, quantity: 'lots' }, 'LOT_SIZE', 'not a plain decimal'],
+    [{ ...order, quantity: '0' }, 'LOT_SIZE', 'quantity: must be positive.'],
+    [{ ...order, orderType: 'MARKET', price: undefined, quantity: '0.000' }, 'LOT_SIZE', 'must be positive'],
+    [
+      { ...order, orderType: 'MARKET', price: undefined, quantity: undefined, quoteQuantity: '0' },
+      'MIN_NOTIONAL',
+      'quoteQuantity: must be positive.',
+    ],
+    [
+      { ...order, orderType: 'MARKET', price: undefined, quantity: undefined, quoteQuantity: '1.0000001' },
+      'INVALID_ORDER',
+      'more than 6 decimals',
+    ],
     [{ ...order, market: 'DOGE_USDC' }, 'UNKNOWN_MARKET', 'No such market.'],
     [{ ...order, price: 100 }, 'INVALID_COMMAND', 'price: '],
     [

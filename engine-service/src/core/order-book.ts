@@ -11,6 +11,8 @@ export class BookSide {
   readonly tree = new PriceTree();
   readonly levels = new Map<number, PriceLevel>();
   best: PriceLevel | null = null;
+  /** Emptied levels, kept for reuse so long-lived levels are not reallocated. */
+  private readonly spare: PriceLevel[] = [];
 
   constructor(readonly isBid: boolean) {}
 
@@ -28,7 +30,9 @@ export class BookSide {
   levelAt(price: number): PriceLevel {
     let level = this.levels.get(price);
     if (level === undefined) {
-      level = new PriceLevel(price, this.isBid);
+      level = this.spare.pop();
+      if (level === undefined) level = new PriceLevel(price, this.isBid);
+      else level.price = price;
       this.levels.set(price, level);
       this.tree.insert(level);
       if (this.best === null || this.isBetter(price, this.best.price)) this.best = level;
@@ -36,11 +40,19 @@ export class BookSide {
     return level;
   }
 
-  /** Drops an empty level. */
+  /** Drops an empty level; it is recycled once the command's depth diff has read it. */
   removeLevel(level: PriceLevel): void {
     if (this.best === level) this.best = this.worse(level);
     this.tree.remove(level);
     this.levels.delete(level.price);
+  }
+
+  /** Takes back a removed level for reuse. */
+  recycle(level: PriceLevel): void {
+    level.head = null;
+    level.tail = null;
+    level.total = 0;
+    this.spare.push(level);
   }
 
   /** Up to `limit` levels from the top, `[ticks, lots]`. */
@@ -115,6 +127,7 @@ export class OrderBook {
     for (let i = 0; i < count; i++) {
       const level = this.changed[i] as PriceLevel;
       const entry: Level = [level.price, level.total];
+      if (level.count === 0) this.side(level.isBid).recycle(level);
       if (level.isBid) {
         if (bids === NO_LEVELS) bids = [entry];
         else (bids as Level[]).push(entry);

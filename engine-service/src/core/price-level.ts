@@ -1,3 +1,4 @@
+import type { BookSide } from './order-book.js';
 import type { Order } from './order.js';
 
 /**
@@ -22,8 +23,9 @@ export class PriceLevel {
   /** Sequence of the last command that recorded this level in a depth diff. */
   changedAt = 0;
 
+  /** Levels are recycled by their {@link BookSide}, so the price is set on reuse. */
   constructor(
-    readonly price: number,
+    public price: number,
     readonly isBid: boolean,
   ) {}
 
