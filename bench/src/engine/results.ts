@@ -1,0 +1,89 @@
+/**
+ * The record of a run in `bench/results/`: one JSON file per run with every raw
+ * per-process number, and a README holding the latest run's summary.
+ */
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import type { HeapResult } from './heap.js';
+import type { MixedRunResult } from './mixed-run.js';
+import { type Metric, verdicts } from './report.js';
+
+/** The machine a run is measured on. */
+export interface Machine {
+  readonly node: string;
+  readonly cores: number;
+  readonly cpu: string;
+  readonly platform: string;
+  readonly memoryGb: number;
+  /** 1-minute load average at start and end: other work on the box skews the numbers. */
+  readonly loadAverage: { start: number; end: number };
+}
+
+export function machine(loadAtStart: number): Machine {
+  return {
+    node: process.version,
+    cores: os.availableParallelism(),
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    loadAverage: { start: loadAtStart, end: os.loadavg()[0] ?? 0 },
+  };
+}
+
+export interface RunRecord {
+  readonly bench: 'engine';
+  readonly date: string;
+  readonly machine: Machine;
+  readonly options: { readonly ops: number; readonly runs: number; readonly warmupOps: number };
+  readonly metrics: Record<string, Metric>;
+  /** The aggregate as printed, without the per-process results repeated. */
+  readonly summary: object;
+  readonly processes: { readonly mixed: readonly MixedRunResult[]; readonly heap: readonly HeapResult[] };
+}
+
+/**
+ * Writes `engine-<date>.json` (colons in the ISO time replaced, for portable file names)
+ * and rewrites `README.md` for this run. Returns the JSON file's path.
+ */
+export function writeResults(dir: URL, record: RunRecord): string {
+  const file = new URL(`engine-${record.date.replace(/:/g, '-')}.json`, dir);
+  writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+  writeFileSync(new URL('README.md', dir), readme(record));
+  return file.pathname;
+}
+
+function readme(record: RunRecord): string {
+  const m = record.machine;
+  const value = (key: string): string => {
+    const metric = record.metrics[key];
+    return metric === undefined ? '—' : `${metric.value.toLocaleString('en-US')} ${metric.unit}`;
+  };
+  const targetOf = new Map(verdicts(record.metrics).map((v) => [v.key, v]));
+  const row = (key: string): string => {
+    const v = targetOf.get(key);
+    return `| \`${key}\` | ${value(key)} | ${v === undefined ? '' : `${v.target}`} | ${v === undefined ? '' : v.met ? 'yes' : '**no**'} |`;
+  };
+  return [
+    '# Benchmark results',
+    '',
+    'Each `engine-<date>.json` is one run of `npm run bench:engine` at full size, with every',
+    'per-process number; quick runs (`--ops` below 1,000,000) are not recorded. The table below',
+    'is the latest recorded run: medians across processes.',
+    '',
+    `## Engine — ${record.date}`,
+    '',
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, ${m.platform}; Node ${m.node}.`,
+    `${record.options.runs} processes per workload, ${record.options.ops.toLocaleString('en-US')} ops each,`,
+    `${record.options.warmupOps.toLocaleString('en-US')} warm-up ops per engine. Load average (1 min)`,
+    `${m.loadAverage.start.toFixed(2)} at start, ${m.loadAverage.end.toFixed(2)} at end — the machine was shared.`,
+    '',
+    '| metric | value | target | met |',
+    '|---|---:|---|---|',
+    ...Object.keys(record.metrics).map(row),
+    '',
+    'Peer: `nodejs-order-book` 10.1.1 on the identical resolved command list. Latency is',
+    '`mixed-1M`, one `process.hrtime.bigint()` pair per op, timer cost not subtracted.',
+    'Heap: 1,000,000 resting orders, MB = 10^6 bytes.',
+    '',
+  ].join('\n');
+}
