@@ -28,7 +28,7 @@ export class Account {
   openHead: Order | null = null;
   openTail: Order | null = null;
   openCount = 0;
-  /** Open orders by client order id; created on first use. */
+  /** Open orders by {@link clientKey}; created on first use. */
   clientOrders: Map<string, Order> | null = null;
 
   constructor(readonly id: string) {}
@@ -43,7 +43,7 @@ export class Account {
     this.openCount++;
     if (order.clientOrderId !== null) {
       this.clientOrders ??= new Map();
-      this.clientOrders.set(order.clientOrderId, order);
+      this.clientOrders.set(clientKey(order.market, order.clientOrderId), order);
     }
   }
 
@@ -56,6 +56,14 @@ export class Account {
     order.accountPrev = null;
     order.accountNext = null;
     this.openCount--;
-    if (order.clientOrderId !== null) this.clientOrders?.delete(order.clientOrderId);
+    if (order.clientOrderId !== null) this.clientOrders?.delete(clientKey(order.market, order.clientOrderId));
   }
+}
+
+/**
+ * Client order ids are unique per account and market among open orders, as on
+ * Binance. Neither a market symbol nor a client order id contains a space.
+ */
+export function clientKey(market: string, clientOrderId: string): string {
+  return `${market} ${clientOrderId}`;
 }

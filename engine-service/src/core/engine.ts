@@ -16,11 +16,14 @@ import type {
   OrderStatus,
   RejectCode,
 } from '@exchange/protocol';
-import type { Account, Balance } from './account.js';
+import { type Account, type Balance, clientKey } from './account.js';
+import type { BookSide } from './book-side.js';
+import { MAX_BOOK_PRICE } from './book-side.js';
 import { feeOf, floorDiv, isCount, MAX_UNITS } from './fixed-point.js';
 import { Ledger } from './ledger.js';
 import { type Order, OrderPool } from './order.js';
-import { type BookSide, OrderBook } from './order-book.js';
+import { OrderBook } from './order-book.js';
+import { OrderIndex } from './order-index.js';
 import type { PriceLevel } from './price-level.js';
 import { type EngineSnapshot, readSnapshot, writeSnapshot } from './snapshot.js';
 
@@ -57,7 +60,7 @@ export class Engine {
   readonly ledger: Ledger;
   private readonly books = new Map<string, OrderBook>();
   /** Resting orders by id. */
-  private readonly orders = new Map<number, Order>();
+  private readonly orders = new OrderIndex();
   private readonly pool = new OrderPool();
   private lastSeq = 0;
   private lastTime = 0;
@@ -74,7 +77,11 @@ export class Engine {
     options: EngineOptions = {},
   ) {
     this.ledger = new Ledger(registry.assets, options.feeAccountId ?? FEE_ACCOUNT_ID);
-    for (const market of registry.markets) this.books.set(market.symbol, new OrderBook(market));
+    for (const market of registry.markets) {
+      if (market.maxPriceTicks > MAX_BOOK_PRICE)
+        throw new Error(`${market.symbol}: maxPrice is too many ticks`);
+      this.books.set(market.symbol, new OrderBook(market));
+    }
   }
 
   /** Sequence of the last command applied (0 before any). */
@@ -136,7 +143,10 @@ export class Engine {
       return 'WOULD_TAKE';
     }
     const account = this.ledger.accounts.get(c.accountId);
-    if (c.clientOrderId !== null && account?.clientOrders?.has(c.clientOrderId) === true) {
+    if (
+      c.clientOrderId !== null &&
+      account?.clientOrders?.has(clientKey(c.market, c.clientOrderId)) === true
+    ) {
       return 'DUPLICATE_CLIENT_ORDER_ID';
     }
     const order = this.createAndLockFunds(c, book.market, account);
@@ -228,6 +238,25 @@ export class Engine {
       let maker = level.head;
       while (maker !== null && taker.remaining > 0) {
         const nextMaker: Order | null = maker.next;
+        let lots = Math.min(taker.remaining, maker.remaining);
+        // A market order may run out of quote amount or funds before lots: it then
+        // fills what fits and stops, before self-trade prevention touches anything.
+        let bound: 'SPENT' | 'INSUFFICIENT_FUNDS' | null = null;
+        if (!isLimit) {
+          const byQuote = quoteLeft < Number.POSITIVE_INFINITY ? floorDiv(quoteLeft, perLot) : lots;
+          const byFunds = floorDiv(funds, isBuy ? perLot : basePerLot);
+          if (byQuote < lots && byQuote <= byFunds) {
+            lots = byQuote;
+            bound = 'SPENT';
+          } else if (byFunds < lots) {
+            lots = byFunds;
+            bound = 'INSUFFICIENT_FUNDS';
+          }
+          if (lots === 0) {
+            stop = bound;
+            break;
+          }
+        }
         if (maker.account === taker.account) {
           const mode = taker.selfTradePrevention;
           if (mode !== 'EXPIRE_TAKER') this.endResting(book, maker, 'EXPIRED', 'SELF_TRADE_PREVENTION');
@@ -238,20 +267,14 @@ export class Engine {
           maker = nextMaker;
           continue;
         }
-        let lots = Math.min(taker.remaining, maker.remaining);
-        if (!isLimit) {
-          // Market orders may run out of quote budget or funds before lots.
-          if (quoteLeft < Number.POSITIVE_INFINITY) lots = Math.min(lots, floorDiv(quoteLeft, perLot));
-          lots = Math.min(lots, floorDiv(funds, isBuy ? perLot : basePerLot));
-          if (lots === 0) {
-            stop = quoteLeft < perLot ? 'SPENT' : 'INSUFFICIENT_FUNDS';
-            break;
-          }
-        }
         this.fill(book, level, taker, maker, lots, perLot);
         const cost = lots * perLot;
         funds -= isBuy ? cost : lots * basePerLot;
         if (quoteLeft < Number.POSITIVE_INFINITY) quoteLeft -= cost;
+        if (bound !== null) {
+          stop = bound;
+          break;
+        }
         maker = nextMaker;
       }
       if (stop !== null) break;
@@ -263,7 +286,7 @@ export class Engine {
       taker.status = taker.filledQuantity > 0 ? 'PARTIALLY_FILLED' : 'NEW';
       book.rest(taker, this.seq);
       taker.account.addOpen(taker);
-      this.orders.set(taker.id, taker);
+      this.orders.add(taker);
       this.events.push(taker.view());
     } else {
       this.ledger.unlock(pay, funds);
@@ -373,7 +396,7 @@ export class Engine {
   private retire(book: OrderBook, order: Order, status: OrderStatus, reason: EndReason | null): void {
     book.unrest(order, this.seq);
     order.account.removeOpen(order);
-    this.orders.delete(order.id);
+    this.orders.delete(order);
     order.status = status;
     order.reason = reason;
     this.events.push(order.view());
@@ -387,7 +410,7 @@ export class Engine {
       c.orderId !== null
         ? this.orders.get(c.orderId)
         : c.clientOrderId !== null
-          ? this.ledger.accounts.get(c.accountId)?.clientOrders?.get(c.clientOrderId)
+          ? this.ledger.accounts.get(c.accountId)?.clientOrders?.get(clientKey(c.market, c.clientOrderId))
           : undefined;
     // Another account's order is reported exactly like a missing one.
     if (order === undefined || order.account.id !== c.accountId || order.market !== c.market) {
@@ -522,7 +545,7 @@ export class Engine {
     const state = readSnapshot(snapshot, registry, engine.ledger, engine.books, engine.pool);
     engine.lastSeq = state.lastSeq;
     engine.lastTime = state.lastTime;
-    for (const order of state.orders) engine.orders.set(order.id, order);
+    for (const order of state.orders) engine.orders.add(order);
     return engine;
   }
 }
@@ -549,7 +572,8 @@ export function orderFilterCode(c: EngineCreateOrder, market: Market): RejectCod
     if ((c.quantity === 0) === (c.quoteQuantity === 0)) return 'INVALID_ORDER';
     if (c.quantity !== 0 && !isCount(c.quantity, market.maxQuantityLots)) return 'LOT_SIZE';
     if (c.quoteQuantity !== 0) {
-      if (!isCount(c.quoteQuantity, MAX_UNITS)) return 'MAX_NOTIONAL';
+      if (!Number.isInteger(c.quoteQuantity) || c.quoteQuantity < 0) return 'INVALID_ORDER';
+      if (c.quoteQuantity > MAX_UNITS) return 'MAX_NOTIONAL';
       if (c.quoteQuantity < market.minNotional) return 'MIN_NOTIONAL';
     }
   } else {

@@ -1,69 +1,7 @@
 import type { EngineDepthEvent, Level, Market } from '@exchange/protocol';
+import { BookSide } from './book-side.js';
 import type { Order } from './order.js';
-import { PriceLevel } from './price-level.js';
-import { PriceTree } from './price-tree.js';
-
-/**
- * One side of a book: levels by price in a {@link PriceTree} for order, in a Map
- * for O(1) lookup, and the best level cached.
- */
-export class BookSide {
-  readonly tree = new PriceTree();
-  readonly levels = new Map<number, PriceLevel>();
-  best: PriceLevel | null = null;
-  /** Emptied levels, kept for reuse so long-lived levels are not reallocated. */
-  private readonly spare: PriceLevel[] = [];
-
-  constructor(readonly isBid: boolean) {}
-
-  /** Does `price` on this side rank before `other`? */
-  isBetter(price: number, other: number): boolean {
-    return this.isBid ? price > other : price < other;
-  }
-
-  /** The next level away from the top of the book, or null. */
-  worse(level: PriceLevel): PriceLevel | null {
-    return this.isBid ? this.tree.prev(level) : this.tree.next(level);
-  }
-
-  /** The level at `price`, created (and ranked) if absent. */
-  levelAt(price: number): PriceLevel {
-    let level = this.levels.get(price);
-    if (level === undefined) {
-      level = this.spare.pop();
-      if (level === undefined) level = new PriceLevel(price, this.isBid);
-      else level.price = price;
-      this.levels.set(price, level);
-      this.tree.insert(level);
-      if (this.best === null || this.isBetter(price, this.best.price)) this.best = level;
-    }
-    return level;
-  }
-
-  /** Drops an empty level; it is recycled once the command's depth diff has read it. */
-  removeLevel(level: PriceLevel): void {
-    if (this.best === level) this.best = this.worse(level);
-    this.tree.remove(level);
-    this.levels.delete(level.price);
-  }
-
-  /** Takes back a removed level for reuse. */
-  recycle(level: PriceLevel): void {
-    level.head = null;
-    level.tail = null;
-    level.total = 0;
-    this.spare.push(level);
-  }
-
-  /** Up to `limit` levels from the top, `[ticks, lots]`. */
-  top(limit: number): Level[] {
-    const out: Level[] = [];
-    for (let level = this.best; level !== null && out.length < limit; level = this.worse(level)) {
-      out.push([level.price, level.total]);
-    }
-    return out;
-  }
-}
+import type { PriceLevel } from './price-level.js';
 
 /**
  * Shared by every diff with no change on one side. Events are read-only by type;
@@ -93,17 +31,12 @@ export class OrderBook {
 
   /** Appends an order at its price, behind everything already there. */
   rest(order: Order, seq: number): void {
-    const level = this.side(order.side === 'BUY').levelAt(order.price);
-    level.append(order);
-    this.markChanged(level, seq);
+    this.markChanged(this.side(order.side === 'BUY').append(order), seq);
   }
 
   /** Takes a resting order off the book; drops its level when empty. */
   unrest(order: Order, seq: number): void {
-    const level = order.level as PriceLevel;
-    level.remove(order);
-    this.markChanged(level, seq);
-    if (level.count === 0) this.side(order.side === 'BUY').removeLevel(level);
+    this.markChanged(this.side(order.side === 'BUY').remove(order), seq);
   }
 
   /** Records a level in the current command's depth diff. */
@@ -127,7 +60,6 @@ export class OrderBook {
     for (let i = 0; i < count; i++) {
       const level = this.changed[i] as PriceLevel;
       const entry: Level = [level.price, level.total];
-      if (level.count === 0) this.side(level.isBid).recycle(level);
       if (level.isBid) {
         if (bids === NO_LEVELS) bids = [entry];
         else (bids as Level[]).push(entry);

@@ -1,11 +1,10 @@
-import type { BookSide } from './order-book.js';
 import type { Order } from './order.js';
 
 /**
  * All resting orders at one price on one side: a FIFO (time priority) as an
  * intrusive doubly linked list, so appending, filling the head and cancelling
- * from the middle are O(1). The level is also its own node in the side's
- * {@link PriceTree}, so finding the next price allocates nothing.
+ * from the middle are O(1). A level object lives as long as its page of the book
+ * side and is reused whenever its price fills again.
  */
 export class PriceLevel {
   /** Lots resting at this price. */
@@ -13,19 +12,11 @@ export class PriceLevel {
   count = 0;
   head: Order | null = null;
   tail: Order | null = null;
-
-  /** Tree links, owned by {@link PriceTree}. */
-  left: PriceLevel | null = null;
-  right: PriceLevel | null = null;
-  parent: PriceLevel | null = null;
-  height = 1;
-
   /** Sequence of the last command that recorded this level in a depth diff. */
   changedAt = 0;
 
-  /** Levels are recycled by their {@link BookSide}, so the price is set on reuse. */
   constructor(
-    public price: number,
+    readonly price: number,
     readonly isBid: boolean,
   ) {}
 

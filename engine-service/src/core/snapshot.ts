@@ -175,10 +175,7 @@ export function readSnapshot(
       order.filledQuantity = quantity - remaining;
       order.filledQuote = filledQuote;
       order.status = remaining < quantity ? 'PARTIALLY_FILLED' : 'NEW';
-      book
-        .side(side === 'BUY')
-        .levelAt(price)
-        .append(order);
+      book.side(side === 'BUY').append(order);
       orders.push(order);
     }
   }

@@ -35,16 +35,19 @@ describe('client order ids', () => {
     expect(h.state()).toBe(before);
   });
 
-  it('are unique across the account’s markets, not per market', () => {
+  it('are unique per market, as on Binance: the same id may stand in two markets, and cancels only its own', () => {
     // Prepare
     const h = funded();
-    h.limit('alice', 'SOL_USDC', 'BUY', '100.00', '1', { clientOrderId: 'a-1' });
+    const sol = h.limit('alice', 'SOL_USDC', 'BUY', '100.00', '1', { clientOrderId: 'a-1' });
 
     // Act
     const eth = h.limit('alice', 'ETH_USDC', 'BUY', '2000.00', '0.1', { clientOrderId: 'a-1' });
+    const cancel = h.cancel('alice', 'ETH_USDC', { clientOrderId: 'a-1' });
 
     // Assess
-    expect(eth.code).toBe('DUPLICATE_CLIENT_ORDER_ID');
+    expect(eth.code).toBeNull();
+    expect(ofType(cancel.events, 'ORDER')).toMatchObject([{ orderId: eth.seq, market: 'ETH_USDC' }]);
+    expect(h.openOrderIds('alice')).toEqual([sol.seq]);
   });
 
   it('may be used by another account at the same time, and each cancels only its own', () => {

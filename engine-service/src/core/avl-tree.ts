@@ -1,34 +1,41 @@
-import type { PriceLevel } from './price-level.js';
+/** A node of an {@link AvlTree}: the tree owns the links, the node owns its key. */
+export interface AvlNode<N> {
+  readonly key: number;
+  left: N | null;
+  right: N | null;
+  parent: N | null;
+  height: number;
+}
 
 /**
- * Price levels ordered by price: an intrusive AVL tree whose nodes are the levels
- * themselves. Insert and remove are O(log n); min, max, and stepping to the
- * neighbouring price are O(log n) worst case and O(1) amortised when walking.
+ * Nodes ordered by an integer key: an intrusive AVL tree whose nodes are the
+ * caller's objects themselves. Insert and remove are O(log n); min, max, and
+ * stepping to the neighbouring key are O(log n) worst case and O(1) amortised
+ * when walking.
  *
- * Hand-written rather than a library because it is the matching engine's hot path:
- * intrusive nodes allocate nothing beyond the level, and the book keeps direct
- * references to levels.
+ * Hand-written rather than a library: intrusive nodes allocate nothing, and the
+ * order book keeps direct references to them.
  */
-export class PriceTree {
-  private root: PriceLevel | null = null;
+export class AvlTree<N extends AvlNode<N>> {
+  private root: N | null = null;
   size = 0;
 
-  min(): PriceLevel | null {
+  min(): N | null {
     let node = this.root;
     if (node === null) return null;
     while (node.left !== null) node = node.left;
     return node;
   }
 
-  max(): PriceLevel | null {
+  max(): N | null {
     let node = this.root;
     if (node === null) return null;
     while (node.right !== null) node = node.right;
     return node;
   }
 
-  /** The level with the next higher price, or null. */
-  next(node: PriceLevel): PriceLevel | null {
+  /** The node with the next higher key, or null. */
+  next(node: N): N | null {
     if (node.right !== null) {
       let n = node.right;
       while (n.left !== null) n = n.left;
@@ -43,8 +50,8 @@ export class PriceTree {
     return parent;
   }
 
-  /** The level with the next lower price, or null. */
-  prev(node: PriceLevel): PriceLevel | null {
+  /** The node with the next lower key, or null. */
+  prev(node: N): N | null {
     if (node.left !== null) {
       let n = node.left;
       while (n.right !== null) n = n.right;
@@ -59,8 +66,8 @@ export class PriceTree {
     return parent;
   }
 
-  /** Inserts a level whose price is not yet in the tree. */
-  insert(node: PriceLevel): void {
+  /** Inserts a node whose key is not yet in the tree. */
+  insert(node: N): void {
     node.left = null;
     node.right = null;
     node.height = 1;
@@ -71,9 +78,9 @@ export class PriceTree {
       this.root = node;
       return;
     }
-    const price = node.price;
+    const key = node.key;
     for (;;) {
-      if (price < parent.price) {
+      if (key < parent.key) {
         if (parent.left === null) {
           parent.left = node;
           break;
@@ -91,11 +98,11 @@ export class PriceTree {
     this.rebalanceFrom(parent);
   }
 
-  /** Removes a level that is in the tree. */
-  remove(node: PriceLevel): void {
+  /** Removes a node that is in the tree. */
+  remove(node: N): void {
     this.size--;
     const { left, right } = node;
-    let rebalanceAt: PriceLevel | null;
+    let rebalanceAt: N | null;
     if (left === null || right === null) {
       const child = left ?? right;
       this.replace(node, child);
@@ -108,7 +115,7 @@ export class PriceTree {
       if (successor === right) {
         rebalanceAt = successor;
       } else {
-        rebalanceAt = successor.parent as PriceLevel;
+        rebalanceAt = successor.parent as N;
         rebalanceAt.left = successor.right;
         if (successor.right !== null) successor.right.parent = rebalanceAt;
         successor.right = right;
@@ -126,31 +133,31 @@ export class PriceTree {
     if (rebalanceAt !== null) this.rebalanceFrom(rebalanceAt);
   }
 
-  /** Every level in ascending price order (tests and snapshots). */
-  *ascending(): Generator<PriceLevel> {
+  /** Every node in ascending key order. */
+  *ascending(): Generator<N> {
     for (let n = this.min(); n !== null; n = this.next(n)) yield n;
   }
 
   /** Points `node`'s parent (or the root) at `replacement`. */
-  private replace(node: PriceLevel, replacement: PriceLevel | null): void {
+  private replace(node: N, replacement: N | null): void {
     const parent = node.parent;
     if (parent === null) this.root = replacement;
     else if (parent.left === node) parent.left = replacement;
     else parent.right = replacement;
   }
 
-  private rebalanceFrom(start: PriceLevel): void {
-    let node: PriceLevel | null = start;
+  private rebalanceFrom(start: N): void {
+    let node: N | null = start;
     while (node !== null) {
       const lh = height(node.left);
       const rh = height(node.right);
       const balance = lh - rh;
       if (balance > 1) {
-        const l = node.left as PriceLevel;
+        const l = node.left as N;
         if (height(l.left) < height(l.right)) this.rotateLeft(l);
         node = this.rotateRight(node);
       } else if (balance < -1) {
-        const r = node.right as PriceLevel;
+        const r = node.right as N;
         if (height(r.right) < height(r.left)) this.rotateRight(r);
         node = this.rotateLeft(node);
       } else {
@@ -161,8 +168,8 @@ export class PriceTree {
   }
 
   /** Returns the node now in `x`'s place. */
-  private rotateLeft(x: PriceLevel): PriceLevel {
-    const y = x.right as PriceLevel;
+  private rotateLeft(x: N): N {
+    const y = x.right as N;
     x.right = y.left;
     if (y.left !== null) y.left.parent = x;
     this.replace(x, y);
@@ -174,8 +181,8 @@ export class PriceTree {
     return y;
   }
 
-  private rotateRight(x: PriceLevel): PriceLevel {
-    const y = x.left as PriceLevel;
+  private rotateRight(x: N): N {
+    const y = x.left as N;
     x.left = y.right;
     if (y.right !== null) y.right.parent = x;
     this.replace(x, y);
@@ -188,11 +195,11 @@ export class PriceTree {
   }
 }
 
-function height(node: PriceLevel | null): number {
+function height<N extends AvlNode<N>>(node: N | null): number {
   return node === null ? 0 : node.height;
 }
 
-function updateHeight(node: PriceLevel): void {
+function updateHeight<N extends AvlNode<N>>(node: N): void {
   const lh = height(node.left);
   const rh = height(node.right);
   node.height = Math.max(lh, rh) + 1;
