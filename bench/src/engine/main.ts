@@ -44,10 +44,18 @@ if (!Number.isSafeInteger(ops) || ops < 1000)
 if (!Number.isSafeInteger(runs) || runs < 1)
   throw new Error(`--runs must be a positive integer, got ${values.runs}`);
 
-/** Runs one child with GC exposed and returns the JSON of its last stdout line. */
+/**
+ * V8 flags of every child, the same for both engines. V8's allocation-site
+ * pretenuring now and then decides that objects which die young should be
+ * allocated in the old generation; in about one process in eight that made either
+ * engine several times slower, all GC. The engine service runs with the same flag.
+ */
+const V8_FLAGS = ['--expose-gc', '--no-allocation-site-pretenuring'];
+
+/** Runs one child and returns the JSON of its last stdout line. */
 function child<T>(args: readonly string[]): Promise<T> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--expose-gc', '--import', TSX, CHILD, ...args], {
+    const proc = spawn(process.execPath, [...V8_FLAGS, '--import', TSX, CHILD, ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
@@ -91,7 +99,7 @@ if (ops === FULL_OPS) {
     bench: 'engine',
     date,
     machine: host,
-    options: { ops, runs, warmupOps: WARMUP_OPS },
+    options: { ops, runs, warmupOps: WARMUP_OPS, v8Flags: V8_FLAGS },
     metrics: m,
     summary: { heap: agg.heap, workloads: agg.workloads.map(({ runs: _, ...rest }) => rest) },
     processes: { mixed, heap: heaps },

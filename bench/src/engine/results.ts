@@ -34,7 +34,12 @@ export interface RunRecord {
   readonly bench: 'engine';
   readonly date: string;
   readonly machine: Machine;
-  readonly options: { readonly ops: number; readonly runs: number; readonly warmupOps: number };
+  readonly options: {
+    readonly ops: number;
+    readonly runs: number;
+    readonly warmupOps: number;
+    readonly v8Flags: readonly string[];
+  };
   readonly metrics: Record<string, Metric>;
   /** The aggregate as printed, without the per-process results repeated. */
   readonly summary: object;
@@ -74,8 +79,8 @@ function readme(record: RunRecord): string {
     '',
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, ${m.platform}; Node ${m.node}.`,
     `${record.options.runs} processes per workload, ${record.options.ops.toLocaleString('en-US')} ops each,`,
-    `${record.options.warmupOps.toLocaleString('en-US')} warm-up ops per engine. Load average (1 min)`,
-    `${m.loadAverage.start.toFixed(2)} at start, ${m.loadAverage.end.toFixed(2)} at end — the machine was shared.`,
+    `${record.options.warmupOps.toLocaleString('en-US')} warm-up ops per engine; node flags \`${record.options.v8Flags.join(' ')}\`.`,
+    `Load average (1 min) ${m.loadAverage.start.toFixed(2)} at start, ${m.loadAverage.end.toFixed(2)} at end.`,
     '',
     '| metric | value | target | met |',
     '|---|---:|---|---|',

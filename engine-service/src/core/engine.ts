@@ -19,6 +19,7 @@ import type {
 import { type Account, type Balance, clientKey } from './account.js';
 import type { BookSide } from './book-side.js';
 import { MAX_BOOK_PRICE } from './book-side.js';
+import { Execution, Trade } from './events.js';
 import { feeOf, floorDiv, isCount, MAX_UNITS } from './fixed-point.js';
 import { Ledger } from './ledger.js';
 import { type Order, OrderPool } from './order.js';
@@ -108,7 +109,7 @@ export class Engine {
     this.lastSeq = seq;
     this.lastTime = time;
     if (code === null) this.ledger.flush(command.type, events);
-    return { seq, time, code, events };
+    return new Execution(seq, time, code, events);
   }
 
   private apply(command: EngineCommand): RejectCode | null {
@@ -338,21 +339,22 @@ export class Engine {
     level.total -= lots;
     book.markChanged(level, this.seq);
 
-    this.events.push({
-      type: 'TRADE',
-      market: market.symbol,
-      tradeId: ++book.lastTradeId,
-      price: level.price,
-      quantity: lots,
-      quoteQuantity: cost,
-      buyOrderId: buyer.id,
-      sellOrderId: seller.id,
-      buyerAccountId: buyer.account.id,
-      sellerAccountId: seller.account.id,
-      takerSide: taker.side,
-      buyerFee,
-      sellerFee,
-    });
+    this.events.push(
+      new Trade(
+        market.symbol,
+        ++book.lastTradeId,
+        level.price,
+        lots,
+        cost,
+        buyer.id,
+        seller.id,
+        buyer.account.id,
+        seller.account.id,
+        taker.side,
+        buyerFee,
+        sellerFee,
+      ),
+    );
     if (maker.remaining === 0) {
       this.retire(book, maker, 'FILLED', null);
     } else {

@@ -1,5 +1,6 @@
 import type { Asset, CommandType, EngineEvent } from '@exchange/protocol';
 import { Account, Balance } from './account.js';
+import { BalanceChange } from './events.js';
 import { MAX_UNITS } from './fixed-point.js';
 
 /** A withdrawal between its request (funds locked) and its settlement. */
@@ -111,16 +112,9 @@ export class Ledger {
       const availableDelta = b.available - b.availableBefore;
       const lockedDelta = b.locked - b.lockedBefore;
       if (availableDelta === 0 && lockedDelta === 0) continue;
-      events.push({
-        type: 'BALANCE',
-        accountId: b.accountId,
-        asset: b.asset,
-        available: b.available,
-        locked: b.locked,
-        availableDelta,
-        lockedDelta,
-        cause,
-      });
+      events.push(
+        new BalanceChange(b.accountId, b.asset, b.available, b.locked, availableDelta, lockedDelta, cause),
+      );
     }
   }
 

@@ -1,5 +1,6 @@
 import type { EngineDepthEvent, Level, Market } from '@exchange/protocol';
 import { BookSide } from './book-side.js';
+import { DepthDiff } from './events.js';
 import type { Order } from './order.js';
 import type { PriceLevel } from './price-level.js';
 
@@ -66,6 +67,6 @@ export class OrderBook {
       } else if (asks === NO_LEVELS) asks = [entry];
       else (asks as Level[]).push(entry);
     }
-    return { type: 'DEPTH', market: this.market.symbol, updateId: ++this.updateId, bids, asks };
+    return new DepthDiff(this.market.symbol, ++this.updateId, bids, asks);
   }
 }

@@ -8,6 +8,7 @@ import type {
   TimeInForce,
 } from '@exchange/protocol';
 import type { Account } from './account.js';
+import { OrderView } from './events.js';
 import type { PriceLevel } from './price-level.js';
 
 /**
@@ -56,26 +57,7 @@ export class Order {
 
   /** An immutable picture of the order now, as events and queries carry it. */
   view(): EngineOrderEvent {
-    return {
-      type: 'ORDER',
-      market: this.market,
-      orderId: this.id,
-      accountId: this.account.id,
-      clientOrderId: this.clientOrderId,
-      side: this.side,
-      orderType: this.orderType,
-      timeInForce: this.timeInForce,
-      postOnly: this.postOnly,
-      selfTradePrevention: this.selfTradePrevention,
-      price: this.price,
-      quantity: this.quantity,
-      quoteQuantity: this.quoteQuantity,
-      filledQuantity: this.filledQuantity,
-      filledQuote: this.filledQuote,
-      status: this.status,
-      reason: this.reason,
-      createdAt: this.createdAt,
-    };
+    return new OrderView(this);
   }
 }
 
