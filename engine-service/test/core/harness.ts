@@ -178,3 +178,13 @@ export function ofType<T extends Event['type']>(
 ): Extract<Event, { type: T }>[] {
   return events.filter((e): e is Extract<Event, { type: T }> => e.type === type);
 }
+
+/** The common cast: alice and dave hold 1000 USDC each to buy with; bob and carol 10 SOL each to sell. */
+export function funded(): Harness {
+  const h = new Harness();
+  h.deposit('alice', 'USDC', '1000');
+  h.deposit('dave', 'USDC', '1000');
+  h.deposit('bob', 'SOL', '10');
+  h.deposit('carol', 'SOL', '10');
+  return h;
+}

@@ -1,15 +1,5 @@
 import { FEE_ACCOUNT_ID } from '@exchange/engine-service/core';
-import { Harness, ofType } from './harness.js';
-
-/** Alice and dave buy with USDC; bob and carol sell SOL. */
-function funded(): Harness {
-  const h = new Harness();
-  h.deposit('alice', 'USDC', '1000');
-  h.deposit('dave', 'USDC', '1000');
-  h.deposit('bob', 'SOL', '10');
-  h.deposit('carol', 'SOL', '10');
-  return h;
-}
+import { funded, ofType } from './harness.js';
 
 describe('a limit order that crosses nothing', () => {
   it('rests a buy with price × quantity of USDC locked', () => {

@@ -1,14 +1,4 @@
-import { Harness, ofType } from './harness.js';
-
-/** Alice and dave hold USDC; bob and carol hold SOL. */
-function funded(): Harness {
-  const h = new Harness();
-  h.deposit('alice', 'USDC', '1000');
-  h.deposit('dave', 'USDC', '1000');
-  h.deposit('bob', 'SOL', '10');
-  h.deposit('carol', 'SOL', '10');
-  return h;
-}
+import { funded, ofType } from './harness.js';
 
 describe('immediate-or-cancel', () => {
   it('fills what it can, expires the remainder with IOC_REMAINDER and releases its lock', () => {
