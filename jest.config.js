@@ -5,7 +5,13 @@
  */
 const config = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/protocol', '<rootDir>/engine-service', '<rootDir>/bench'],
+  roots: [
+    '<rootDir>/protocol',
+    '<rootDir>/engine-service',
+    '<rootDir>/functions',
+    '<rootDir>/localstack',
+    '<rootDir>/bench',
+  ],
   testMatch: ['**/test/**/*.test.ts'],
   transform: {
     '^.+\\.ts$': [
