@@ -1,11 +1,12 @@
 /**
  * The record of a run in `bench/results/`: one JSON file per run with every raw
- * per-process number, and a README holding the latest run's summary.
+ * per-process number, and the engine section of the results README.
  */
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import type { HeapResult } from './heap.js';
 import type { MixedRunResult } from './mixed-run.js';
+import { writeReadmeSection } from '../results-readme.js';
 import { type Metric, verdicts } from './report.js';
 
 /** The machine a run is measured on. */
@@ -53,7 +54,7 @@ export interface RunRecord {
 export function writeResults(dir: URL, record: RunRecord): string {
   const file = new URL(`engine-${record.date.replace(/:/g, '-')}.json`, dir);
   writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
-  writeFileSync(new URL('README.md', dir), readme(record));
+  writeReadmeSection(dir, 'engine', readme(record));
   return file.pathname;
 }
 
@@ -69,13 +70,9 @@ function readme(record: RunRecord): string {
     return `| \`${key}\` | ${value(key)} | ${v === undefined ? '' : `${v.target}`} | ${v === undefined ? '' : v.met ? 'yes' : '**no**'} |`;
   };
   return [
-    '# Benchmark results',
-    '',
-    'Each `engine-<date>.json` is one run of `npm run bench:engine` at full size, with every',
-    'per-process number; quick runs (`--ops` below 1,000,000) are not recorded. The table below',
-    'is the latest recorded run: medians across processes.',
-    '',
     `## Engine — ${record.date}`,
+    '',
+    '`npm run bench:engine`; quick runs (`--ops` below 1,000,000) are not recorded. Medians across processes.',
     '',
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGb} GB, ${m.platform}; Node ${m.node}.`,
     `${record.options.runs} processes per workload, ${record.options.ops.toLocaleString('en-US')} ops each,`,
