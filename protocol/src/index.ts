@@ -4,3 +4,4 @@ export * from './convert.js';
 export * from './decimal.js';
 export * from './events.js';
 export * from './markets.js';
+export * from './queues.js';

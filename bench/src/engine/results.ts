@@ -4,9 +4,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { writeReadmeSection } from '../results-readme.js';
 import type { HeapResult } from './heap.js';
 import type { MixedRunResult } from './mixed-run.js';
-import { writeReadmeSection } from '../results-readme.js';
 import { type Metric, verdicts } from './report.js';
 
 /** The machine a run is measured on. */

@@ -1,0 +1,28 @@
+/**
+ * The one route table of the REST API (API Gateway HTTP API). The local emulator
+ * (`localstack/src/http-api`) serves it and the CDK app builds its routes from it, so a
+ * route added here exists in both places or in neither.
+ */
+
+/** An HTTP method as API Gateway route keys spell it; `ANY` matches every method. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'ANY';
+
+/** One route: which requests it catches and which Lambda handler answers them. */
+export interface HttpRoute {
+  readonly method: HttpMethod;
+  /**
+   * API Gateway route syntax: a literal path (`/api/v1/depth`), path variables
+   * (`/api/v1/order/{id}`), a greedy variable at the end (`/api/v1/{proxy+}`), or
+   * `$default` (with method `ANY`) for requests no other route catches.
+   */
+  readonly path: string;
+  /** Module path under `functions/src`, without extension: `http/health`. */
+  readonly handler: string;
+  /** Name of the handler's export in that module; `handler` when omitted. */
+  readonly export?: string;
+  /** Integration timeout; API Gateway's maximum, 29 s, when omitted. */
+  readonly timeoutSeconds?: number;
+}
+
+/** Every REST route, in no particular order: matching follows API Gateway's priority, not this list. */
+export const HTTP_ROUTES: readonly HttpRoute[] = [{ method: 'GET', path: '/health', handler: 'http/health' }];

@@ -1,0 +1,39 @@
+/**
+ * The one route table of the WebSocket API (API Gateway WebSocket API). The local
+ * emulator (`localstack/src/websocket-api`) serves it and the CDK app builds its routes
+ * from it, so a route added here exists in both places or in neither.
+ *
+ * The table is empty for now: the `$connect`, `$disconnect` and `SUBSCRIBE` handlers
+ * arrive with the WebSocket streams issue. Until then the emulator accepts every
+ * connection and answers every message with API Gateway's `Forbidden` (no `$default`).
+ */
+
+/**
+ * Picks a message's route key from its JSON body: `{"method":"SUBSCRIBE",…}` goes to the
+ * `SUBSCRIBE` route. Binance's stream API frames requests this way, so its clients work
+ * unchanged. Messages that are not JSON, or lack the field, go to `$default`.
+ */
+export const WS_ROUTE_SELECTION_EXPRESSION = '$request.body.method';
+
+/** The three routes API Gateway reserves, or a value of the route selection expression. */
+export type WsRouteKey = '$connect' | '$disconnect' | '$default' | (string & {});
+
+/** One route: which route key it serves and which Lambda handler answers it. */
+export interface WsRoute {
+  readonly routeKey: WsRouteKey;
+  /** Module path under `functions/src`, without extension: `ws/subscribe`. */
+  readonly handler: string;
+  /** Name of the handler's export in that module; `handler` when omitted. */
+  readonly export?: string;
+  /**
+   * Whether the handler's `body` is sent back to the client (API Gateway's route
+   * response, CDK `returnResponse`); `true` when omitted. Ignored for `$connect` and
+   * `$disconnect`, which cannot answer over the socket.
+   */
+  readonly returnResponse?: boolean;
+  /** Integration timeout; API Gateway's maximum, 29 s, when omitted. */
+  readonly timeoutSeconds?: number;
+}
+
+/** Every WebSocket route, in no particular order. Empty until the WebSocket handlers land. */
+export const WS_ROUTES: readonly WsRoute[] = [];

@@ -1,0 +1,200 @@
+/**
+ * The SQS → Lambda event source mapping, locally: long-polls one queue, invokes a
+ * handler with each batch as an `SQSEvent`, deletes what succeeded and leaves the rest
+ * to come back after the visibility timeout (and, past `maxReceiveCount`, to go to
+ * the dead-letter queue), as Lambda does with `ReportBatchItemFailures` on.
+ *
+ * One batch at a time. AWS may run several FIFO message groups in parallel; one at a
+ * time is the strict case of the same contract, and ordering within a group holds
+ * either way: SQS hands out no message of a group while an earlier one is in flight,
+ * and a failed record keeps every later record of its group on the queue with it.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  DeleteMessageBatchCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { LambdaContext } from '../lambda/lambda-context.js';
+import { queueArn } from '../sqs/queues.js';
+import { failedRecordIds } from './batch-failures.js';
+import { type EventSourceQueue, toSqsEvent } from './sqs-event.js';
+
+/** An SQS-triggered Lambda handler: may resolve to `{ batchItemFailures }`; throwing fails the batch. */
+// biome-ignore lint/suspicious/noConfusingVoidType: Lambda handlers may resolve to nothing
+export type SqsBatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
+
+export interface SqsEventSourceOptions {
+  /** Made by `createSqsClient`, so it has an explicit endpoint. */
+  readonly client: SQSClient;
+  readonly queueUrl: string;
+  readonly handler: SqsBatchHandler;
+  /** Records per invocation, 1–10. Default 10, SQS's most per receive. */
+  readonly batchSize?: number;
+  /** Long-poll wait per receive, 0–20 s. Default 20. */
+  readonly waitTimeSeconds?: number;
+  /** Default: the queue's name. */
+  readonly functionName?: string;
+  /** Budget shown by `context.getRemainingTimeInMillis()`; not enforced. Default 30 000. */
+  readonly functionTimeoutMs?: number;
+  /**
+   * Told of handler errors, invalid batch responses, failed deletes and failed
+   * receives; the poller itself carries on. Default: `console.error`.
+   */
+  readonly onError?: (error: unknown) => void;
+}
+
+const RECEIVE_RETRY_MS = 1_000;
+
+/** The polled queue, from its ARN `arn:aws:sqs:<region>:<account>:<name>`. */
+interface QueueIdentity extends EventSourceQueue {
+  readonly accountId: string;
+  readonly name: string;
+}
+
+/** Lambda's system attributes of an SQS record; FIFO ones included. */
+const SYSTEM_ATTRIBUTES = [
+  'ApproximateReceiveCount',
+  'ApproximateFirstReceiveTimestamp',
+  'SentTimestamp',
+  'SenderId',
+  'SequenceNumber',
+  'MessageGroupId',
+  'MessageDeduplicationId',
+  'AWSTraceHeader',
+] as const;
+
+/**
+ * @example
+ * const source = new SqsEventSource({ client, queueUrl: sqs.queueUrls['events.fifo'], handler });
+ * source.start();
+ * // …
+ * await source.stop();
+ */
+export class SqsEventSource {
+  readonly #options: SqsEventSourceOptions;
+  readonly #batchSize: number;
+  readonly #waitTimeSeconds: number;
+  readonly #onError: (error: unknown) => void;
+  #abort: AbortController | undefined;
+  #polling: Promise<void> | undefined;
+
+  constructor(options: SqsEventSourceOptions) {
+    this.#options = options;
+    this.#batchSize = inRange(options.batchSize ?? 10, 1, 10, 'batchSize');
+    this.#waitTimeSeconds = inRange(options.waitTimeSeconds ?? 20, 0, 20, 'waitTimeSeconds');
+    this.#onError = options.onError ?? ((error) => console.error('SQS event source:', error));
+  }
+
+  /** Starts polling; does nothing if already started. */
+  start(): void {
+    if (this.#polling) return;
+    this.#abort = new AbortController();
+    this.#polling = this.#poll(this.#abort.signal);
+  }
+
+  /**
+   * Stops polling. A batch being handled is finished, deletes included, before this
+   * resolves; a receive that is waiting is abandoned. (The server may still complete
+   * an abandoned long poll: a message that arrives then stays invisible for one
+   * visibility timeout before it is delivered again.)
+   */
+  async stop(): Promise<void> {
+    if (!this.#polling) return;
+    this.#abort?.abort();
+    await this.#polling;
+    this.#polling = undefined;
+  }
+
+  async #poll(signal: AbortSignal): Promise<void> {
+    let queue: QueueIdentity | undefined;
+    while (!signal.aborted) {
+      let event: SQSEvent;
+      try {
+        queue ??= await this.#identify();
+        event = toSqsEvent(await this.#receive(signal), queue);
+      } catch (error) {
+        if (signal.aborted) return;
+        this.#onError(error);
+        await sleep(RECEIVE_RETRY_MS, undefined, { signal }).catch(() => undefined);
+        continue;
+      }
+      if (event.Records.length > 0) await this.#deliver(event, queue);
+    }
+  }
+
+  async #identify(): Promise<QueueIdentity> {
+    const arn = await queueArn(this.#options.client, this.#options.queueUrl);
+    const [, , , region, accountId, name] = arn.split(':');
+    if (!region || !accountId || !name) throw new Error(`not an SQS queue ARN: ${arn}`);
+    return { arn, region, accountId, name };
+  }
+
+  async #receive(signal: AbortSignal): Promise<Message[]> {
+    const { Messages } = await this.#options.client.send(
+      new ReceiveMessageCommand({
+        QueueUrl: this.#options.queueUrl,
+        MaxNumberOfMessages: this.#batchSize,
+        WaitTimeSeconds: this.#waitTimeSeconds,
+        // The deprecated name too, for servers that predate MessageSystemAttributeNames.
+        AttributeNames: ['All'],
+        MessageSystemAttributeNames: [...SYSTEM_ATTRIBUTES],
+        MessageAttributeNames: ['All'],
+      }),
+      { abortSignal: signal },
+    );
+    return Messages ?? [];
+  }
+
+  /** Invokes the handler once and settles the batch; never throws. */
+  async #deliver(event: SQSEvent, queue: QueueIdentity): Promise<void> {
+    const records = event.Records;
+    const context = LambdaContext.fresh(
+      this.#options.functionName ?? queue.name.replace(/\.fifo$/, ''),
+      this.#options.functionTimeoutMs ?? 30_000,
+      queue.region,
+      queue.accountId,
+    );
+    let failed: ReadonlySet<string>;
+    try {
+      const response = await this.#options.handler(event, context);
+      failed = failedRecordIds(records, response, queue.name.endsWith('.fifo'));
+    } catch (error) {
+      this.#onError(error);
+      failed = new Set(records.map((record) => record.messageId));
+    }
+    await this.#delete(records.filter((record) => !failed.has(record.messageId)));
+  }
+
+  async #delete(records: readonly SQSRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    try {
+      const { Failed } = await this.#options.client.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: this.#options.queueUrl,
+          Entries: records.map((record, index) => ({
+            Id: String(index),
+            ReceiptHandle: record.receiptHandle,
+          })),
+        }),
+      );
+      // A record not deleted comes back after its visibility timeout: at-least-once, as on AWS.
+      for (const failure of Failed ?? []) {
+        this.#onError(
+          new Error(`delete failed for record ${failure.Id}: ${failure.Code} ${failure.Message}`),
+        );
+      }
+    } catch (error) {
+      this.#onError(error);
+    }
+  }
+}
+
+function inRange(value: number, min: number, max: number, name: string): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be an integer in ${min}–${max}, got ${value}`);
+  }
+  return value;
+}
