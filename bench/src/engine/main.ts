@@ -10,10 +10,11 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { machine } from '../machine.js';
 import type { HeapResult } from './heap.js';
 import { type MixedRunResult, WARMUP_OPS } from './mixed-run.js';
 import { aggregate, metrics, tables } from './report.js';
-import { machine, writeResults } from './results.js';
+import { writeResults } from './results.js';
 import { WORKLOADS } from './workload.js';
 
 const FULL_OPS = 1_000_000;

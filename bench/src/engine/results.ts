@@ -3,33 +3,11 @@
  * per-process number, and the engine section of the results README.
  */
 import { writeFileSync } from 'node:fs';
-import os from 'node:os';
+import type { Machine } from '../machine.js';
 import { writeReadmeSection } from '../results-readme.js';
 import type { HeapResult } from './heap.js';
 import type { MixedRunResult } from './mixed-run.js';
 import { type Metric, verdicts } from './report.js';
-
-/** The machine a run is measured on. */
-export interface Machine {
-  readonly node: string;
-  readonly cores: number;
-  readonly cpu: string;
-  readonly platform: string;
-  readonly memoryGb: number;
-  /** 1-minute load average at start and end: other work on the box skews the numbers. */
-  readonly loadAverage: { start: number; end: number };
-}
-
-export function machine(loadAtStart: number): Machine {
-  return {
-    node: process.version,
-    cores: os.availableParallelism(),
-    cpu: os.cpus()[0]?.model ?? 'unknown',
-    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
-    memoryGb: Math.round(os.totalmem() / 2 ** 30),
-    loadAverage: { start: loadAtStart, end: os.loadavg()[0] ?? 0 },
-  };
-}
 
 export interface RunRecord {
   readonly bench: 'engine';

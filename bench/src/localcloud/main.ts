@@ -9,7 +9,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { type Metric, table } from '../engine/report.js';
-import { machine } from '../engine/results.js';
+import { machine } from '../machine.js';
 import { DEFAULT_HTTP_OPTIONS, measureHttpThroughput } from './http.js';
 import { verdicts, writeResults } from './results.js';
 import { measureSqsBatchThroughput } from './sqs.js';

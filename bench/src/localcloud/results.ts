@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Metric } from '../engine/report.js';
-import type { Machine } from '../engine/results.js';
+import type { Machine } from '../machine.js';
 import { writeReadmeSection } from '../results-readme.js';
 import type { HttpResult } from './http.js';
 
