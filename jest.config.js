@@ -14,11 +14,13 @@ const config = {
   ],
   testMatch: ['**/test/**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': [
+    '^.+\\.(ts|js)$': [
       '@swc/jest',
       { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
     ],
   },
+  // ESM-only dependencies that Jest's CommonJS runtime must have compiled.
+  transformIgnorePatterns: ['/node_modules/(?!node-pg-migrate/)'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 60_000,
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.cjs'],
