@@ -5,3 +5,4 @@ export * from './decimal.js';
 export * from './events.js';
 export * from './markets.js';
 export * from './queues.js';
+export * from './redis-keys.js';

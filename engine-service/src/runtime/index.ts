@@ -1,1 +1,4 @@
-export {};
+export * from './journal/index.js';
+export * from './lease/index.js';
+export * from './publish/index.js';
+export * from './sequencer.js';

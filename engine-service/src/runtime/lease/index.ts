@@ -1,0 +1,10 @@
+export {
+  type AcquireOptions,
+  DEFAULT_LEASE_POLL_INTERVAL_MS,
+  DEFAULT_LEASE_TTL_MS,
+  Lease,
+  type LeaseLostListener,
+  type LeaseOptions,
+  type LeaseState,
+} from './lease.js';
+export { LeaseError, LeaseLostError, type LeaseLostReason } from './lease-error.js';

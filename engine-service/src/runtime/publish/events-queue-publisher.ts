@@ -1,0 +1,253 @@
+/**
+ * Sends the engine's persistence events to `events.fifo`, for the DB processor.
+ *
+ * **Unit.** One message per accepted command: a JSON array of its `ORDER`, `TRADE`,
+ * `BALANCE` and `WITHDRAWAL` wire events, in the engine's order, each carrying its
+ * `seq`. `DEPTH` diffs are market data, not persisted. A rejected command has no
+ * events and sends nothing. A command whose events pass {@link MAX_MESSAGE_BYTES}
+ * (a `CANCEL_ALL` of thousands of orders) is split into parts, in order.
+ *
+ * **Deduplication.** `MessageDeduplicationId` = the sequence (`"42"`), or the
+ * sequence and part index for a split command (`"42-0"`, `"42-1"`): a batch
+ * published again after a restart is dropped by SQS within its five-minute window,
+ * and the DB processor can use `seq` to ignore anything older that slips through.
+ *
+ * **Grouping.** `MessageGroupId` = `market:{market}` for a command with events in a
+ * market (orders, cancels: every `ORDER` and `TRADE` event of a market), else
+ * `account:{accountId}` (deposits and withdrawals). So an order's whole life and a
+ * market's trades arrive in order in one group, one account's withdrawals in
+ * another, and groups are processed in parallel. A balance can change in both kinds
+ * of group; every `BALANCE` event carries `available`/`locked` after the command and
+ * its `seq`, so the DB processor keeps the one with the highest `seq` (a
+ * seq-guarded upsert), and inserts the deltas keyed by `seq` for the history.
+ *
+ * **Failures.** Batches go out one after another. Entries SQS reports as failed are
+ * sent again (backing off) before the next batch, so a retried message can land
+ * after later messages of its own batch but never after a later batch; entries SQS
+ * blames on the sender (`SenderFault`) are not retried. What still fails throws
+ * {@link EventsQueuePublishError}: the caller must not go on (the journal holds the
+ * events; publishing again from it is safe thanks to the deduplication ids).
+ */
+import {
+  SendMessageBatchCommand,
+  type SendMessageBatchCommandOutput,
+  type SendMessageBatchRequestEntry,
+  SQSClient,
+  type SQSClientConfig,
+} from '@aws-sdk/client-sqs';
+import type { Event, MarketRegistry } from '@exchange/protocol';
+import { toWireEvents } from '@exchange/protocol';
+import type { JournaledCommand } from './journaled-command.js';
+
+/** SQS's limit of entries per `SendMessageBatch`. */
+export const MAX_BATCH_ENTRIES = 10;
+/** SQS's limit of one batch's total payload: 256 KiB. */
+export const MAX_BATCH_BYTES = 262_144;
+/** Largest body of one message before a command's events are split; four fit in a batch. */
+export const MAX_MESSAGE_BYTES = 65_536;
+
+/** One message for `events.fifo`. */
+export interface EventsMessage {
+  readonly groupId: string;
+  readonly deduplicationId: string;
+  /** JSON array of wire events. */
+  readonly body: string;
+}
+
+/** Persistence events that SQS did not take. */
+export class EventsQueuePublishError extends Error {
+  override readonly name = 'EventsQueuePublishError';
+  constructor(
+    message: string,
+    /** Deduplication ids of the messages not sent. */
+    readonly deduplicationIds: readonly string[],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The one call the publisher makes; an `SQSClient` is one. */
+export interface BatchSender {
+  send(command: SendMessageBatchCommand): Promise<SendMessageBatchCommandOutput>;
+}
+
+export interface EventsQueuePublisherOptions {
+  /** An SQS client with an explicit endpoint: see {@link createEventsQueueClient}. */
+  readonly client: BatchSender;
+  /** URL of `events.fifo`. */
+  readonly queueUrl: string;
+  readonly registry: MarketRegistry;
+  /** Attempts per batch, the first included. Default 5. */
+  readonly maxAttempts?: number;
+  /** Wait before the first retry; doubles each time. Default 50 ms. */
+  readonly retryDelayMs?: number;
+  /** Default {@link MAX_MESSAGE_BYTES}. */
+  readonly maxMessageBytes?: number;
+}
+
+/**
+ * An SQS client bound to `endpoint`. Always explicit: without one the SDK guesses
+ * from the region (or the queue URL), and a local queue URL need not resolve.
+ */
+export function createEventsQueueClient(
+  config: { readonly endpoint: string; readonly region: string } & Omit<
+    SQSClientConfig,
+    'endpoint' | 'region'
+  >,
+): SQSClient {
+  return new SQSClient({ useQueueUrlAsEndpoint: false, ...config });
+}
+
+/**
+ * The messages of a journaled batch, in order: pure, so what is sent is decided
+ * before any I/O.
+ */
+export function eventsMessagesOf(
+  batch: readonly JournaledCommand[],
+  registry: MarketRegistry,
+  maxMessageBytes = MAX_MESSAGE_BYTES,
+): EventsMessage[] {
+  const messages: EventsMessage[] = [];
+  for (const { accountId, result } of batch) {
+    const events = toWireEvents(result, registry).filter((e) => e.type !== 'DEPTH');
+    if (events.length === 0) continue;
+    const groupId = groupOf(events, accountId);
+    const parts = split(events, maxMessageBytes);
+    parts.forEach((body, part) => {
+      const deduplicationId = parts.length === 1 ? String(result.seq) : `${result.seq}-${part}`;
+      messages.push({ groupId, deduplicationId, body });
+    });
+  }
+  return messages;
+}
+
+function groupOf(events: readonly Event[], accountId: string): string {
+  for (const event of events) {
+    if (event.type === 'ORDER' || event.type === 'TRADE') return `market:${event.market}`;
+  }
+  return `account:${accountId}`;
+}
+
+/** JSON arrays of consecutive events, each at most `maxBytes` unless one event alone is larger. */
+function split(events: readonly Event[], maxBytes: number): string[] {
+  const parts: string[] = [];
+  let current: string[] = [];
+  let bytes = 2;
+  for (const event of events) {
+    const json = JSON.stringify(event);
+    const size = Buffer.byteLength(json) + 1;
+    if (current.length > 0 && bytes + size > maxBytes) {
+      parts.push(`[${current.join(',')}]`);
+      current = [];
+      bytes = 2;
+    }
+    current.push(json);
+    bytes += size;
+  }
+  parts.push(`[${current.join(',')}]`);
+  return parts;
+}
+
+/** Consecutive messages in batches of at most 10 entries and 256 KiB. */
+function batchesOf(messages: readonly EventsMessage[]): EventsMessage[][] {
+  const batches: EventsMessage[][] = [];
+  let current: EventsMessage[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size = Buffer.byteLength(message.body);
+    if (current.length === MAX_BATCH_ENTRIES || (current.length > 0 && bytes + size > MAX_BATCH_BYTES)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(message);
+    bytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+/**
+ * Publishes journaled batches' persistence events to `events.fifo`.
+ *
+ * @example
+ * const client = createEventsQueueClient({ endpoint, region });
+ * const publisher = new EventsQueuePublisher({ client, queueUrl, registry });
+ * await publisher.publish(batch);
+ */
+export class EventsQueuePublisher {
+  private readonly client: BatchSender;
+  private readonly queueUrl: string;
+  private readonly registry: MarketRegistry;
+  private readonly maxAttempts: number;
+  private readonly retryDelayMs: number;
+  private readonly maxMessageBytes: number;
+
+  constructor(options: EventsQueuePublisherOptions) {
+    this.client = options.client;
+    this.queueUrl = options.queueUrl;
+    this.registry = options.registry;
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.retryDelayMs = options.retryDelayMs ?? 50;
+    this.maxMessageBytes = options.maxMessageBytes ?? MAX_MESSAGE_BYTES;
+  }
+
+  /**
+   * Sends the batch's messages, ten at a time, in order.
+   * @returns how many messages were sent
+   * @throws EventsQueuePublishError when a message could not be sent
+   */
+  async publish(batch: readonly JournaledCommand[]): Promise<number> {
+    const messages = eventsMessagesOf(batch, this.registry, this.maxMessageBytes);
+    for (const entries of batchesOf(messages)) await this.send(entries);
+    return messages.length;
+  }
+
+  private async send(messages: readonly EventsMessage[]): Promise<void> {
+    let pending: SendMessageBatchRequestEntry[] = messages.map((m, index) => ({
+      Id: String(index),
+      MessageBody: m.body,
+      MessageGroupId: m.groupId,
+      MessageDeduplicationId: m.deduplicationId,
+    }));
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+      if (attempt > 1) await sleep(this.retryDelayMs * 2 ** (attempt - 2));
+      let failed: {
+        Id?: string | undefined;
+        SenderFault?: boolean | undefined;
+        Message?: string | undefined;
+      }[];
+      try {
+        const out = await this.client.send(
+          new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: pending }),
+        );
+        failed = out.Failed ?? [];
+      } catch (error) {
+        lastError = error;
+        continue;
+      }
+      if (failed.length === 0) return;
+      const failedIds = new Set(failed.map((f) => f.Id));
+      pending = pending.filter((e) => failedIds.has(e.Id));
+      const senderFault = failed.find((f) => f.SenderFault === true);
+      if (senderFault !== undefined) {
+        throw new EventsQueuePublishError(
+          `events.fifo refused a message: ${senderFault.Message ?? 'sender fault'}`,
+          pending.map((e) => e.MessageDeduplicationId ?? ''),
+        );
+      }
+      lastError = new Error(failed.map((f) => f.Message).join('; '));
+    }
+    throw new EventsQueuePublishError(
+      `events.fifo did not take ${pending.length} message(s) in ${this.maxAttempts} attempts`,
+      pending.map((e) => e.MessageDeduplicationId ?? ''),
+      { cause: lastError },
+    );
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,21 @@
+export {
+  type BatchSender,
+  createEventsQueueClient,
+  type EventsMessage,
+  EventsQueuePublishError,
+  EventsQueuePublisher,
+  type EventsQueuePublisherOptions,
+  eventsMessagesOf,
+  MAX_BATCH_BYTES,
+  MAX_BATCH_ENTRIES,
+  MAX_MESSAGE_BYTES,
+} from './events-queue-publisher.js';
+export type { JournaledCommand } from './journaled-command.js';
+export { RedisPublisher, type RedisPublisherOptions } from './redis-publisher.js';
+export {
+  formatBookTicker,
+  formatTicker,
+  RollingTicker,
+  TICKER_WINDOW_MINUTES,
+  type TickerStats,
+} from './ticker.js';

@@ -1,0 +1,318 @@
+/**
+ * Publishes a journaled batch to Redis: replies, read models and market data, in one
+ * pipeline (one round trip per batch, however many commands and events it holds).
+ */
+import {
+  type AccountUpdate,
+  type BalancesReadModel,
+  DEPTH_READ_MODEL_LEVELS,
+  type DepthReadModel,
+  type EngineOrderEvent,
+  type EngineTradeEvent,
+  type ExecutionResult,
+  formatOnGrid,
+  formatUnits,
+  type Level,
+  type Market,
+  type OpenOrder,
+  type OpenOrdersReadModel,
+  type PublicTrade,
+  REDIS_KEYS,
+  type RedisKeys,
+  toReply,
+  toWireEvent,
+} from '@exchange/protocol';
+import type { ChainableCommander, Redis } from 'ioredis';
+import type { Engine } from '../../core/index.js';
+import type { JournaledCommand } from './journaled-command.js';
+import { formatBookTicker, formatTicker, RollingTicker } from './ticker.js';
+
+const MINUTE_MS = 60_000;
+
+export interface RedisPublisherOptions {
+  /** A connection not in subscriber mode. */
+  readonly redis: Redis;
+  /** The engine the batch was applied to: read models are read from it after the batch. */
+  readonly engine: Engine;
+  /** Key and channel names. Default {@link REDIS_KEYS} (no prefix). */
+  readonly keys?: RedisKeys;
+  /** Levels per side in `depth:{market}`. Default {@link DEPTH_READ_MODEL_LEVELS}. */
+  readonly depthLevels?: number;
+}
+
+/** What was last published for a market's ticker and book ticker. */
+interface MarketState {
+  readonly ticker: RollingTicker;
+  /** Minute of the last ticker publication, and whether its window held trades. */
+  tickerMinute: number;
+  tickerCount: number;
+  /** Best bid and ask last published on `md:bookTicker@{market}`. */
+  top: string;
+}
+
+/** What a batch touched, in the order first touched. */
+interface Touched {
+  readonly depthMarkets: Set<string>;
+  readonly tradeMarkets: Set<string>;
+  readonly balanceAccounts: Set<string>;
+  readonly orderAccounts: Set<string>;
+}
+
+/**
+ * The Redis side of the engine's output. Call {@link publish} once per batch, after
+ * the journal committed it.
+ *
+ * The pipeline's order is the contract:
+ * 1. **read models** of what the batch touched (`depth`, `bookTicker`, `ticker` per
+ *    market; `balances`, `orders` per account), each with `seq` = the batch's last
+ *    sequence — first, so whoever reacts to a message below and then reads a read
+ *    model sees at least that state (a client that gets its reply and lists its
+ *    open orders finds the new order; a depth snapshot fetched after a diff has a
+ *    `lastUpdateId` at least the diff's);
+ * 2. **replies**, one per command, on `reply:{requestId}`;
+ * 3. per command in sequence order: its **trades** on `md:trades@{market}`, its
+ *    **depth diff** on `md:depth@{market}` (the `DEPTH` event, with `updateId`),
+ *    and an **account update** on `md:account@{accountId}` for every account it
+ *    touched;
+ * 4. per market, **ticker** and **book ticker** as they stand after the batch: the
+ *    ticker when the market traded (or its window dropped old trades since the last
+ *    publication), the book ticker when the best bid or ask changed.
+ *
+ * Redis runs a connection's commands in order, so subscribers see exactly this order.
+ * The 24 h tickers live in memory here, fed by the batches' trades; after a restart,
+ * feed the last day's journaled results to {@link countTrades} before publishing.
+ *
+ * @example
+ * const publisher = new RedisPublisher({ redis, engine });
+ * await publisher.publish([{ requestId, accountId, result }]);
+ */
+export class RedisPublisher {
+  private readonly redis: Redis;
+  private readonly engine: Engine;
+  private readonly keys: RedisKeys;
+  private readonly depthLevels: number;
+  private readonly markets = new Map<string, MarketState>();
+
+  constructor(options: RedisPublisherOptions) {
+    this.redis = options.redis;
+    this.engine = options.engine;
+    this.keys = options.keys ?? REDIS_KEYS;
+    this.depthLevels = options.depthLevels ?? DEPTH_READ_MODEL_LEVELS;
+  }
+
+  /**
+   * Publishes one journaled batch in one pipeline.
+   * @throws the first error Redis answered to any command of the pipeline
+   */
+  async publish(batch: readonly JournaledCommand[]): Promise<void> {
+    const last = batch.at(-1);
+    if (last === undefined) return;
+    const { seq, time } = last.result;
+    const touched: Touched = {
+      depthMarkets: new Set(),
+      tradeMarkets: new Set(),
+      balanceAccounts: new Set(),
+      orderAccounts: new Set(),
+    };
+    for (const { result } of batch) this.collect(result, touched);
+
+    const pipeline = this.redis.pipeline();
+    const tickers = this.writeReadModels(pipeline, touched, seq, time);
+    this.publishReplies(pipeline, batch);
+    for (const command of batch) this.publishEvents(pipeline, command);
+    for (const [channel, message] of tickers) pipeline.publish(channel, message);
+
+    const answers = (await pipeline.exec()) ?? [];
+    for (const [error] of answers) if (error) throw error;
+  }
+
+  /** Counts a result's trades in the 24 h tickers without publishing anything. */
+  countTrades(result: ExecutionResult): void {
+    for (const event of result.events) {
+      if (event.type === 'TRADE') this.stateOf(event.market).ticker.addTrade(event, result.time);
+    }
+  }
+
+  private collect(result: ExecutionResult, touched: Touched): void {
+    this.countTrades(result);
+    for (const event of result.events) {
+      switch (event.type) {
+        case 'TRADE':
+          touched.tradeMarkets.add(event.market);
+          break;
+        case 'DEPTH':
+          touched.depthMarkets.add(event.market);
+          break;
+        case 'ORDER':
+          touched.orderAccounts.add(event.accountId);
+          break;
+        case 'BALANCE':
+          touched.balanceAccounts.add(event.accountId);
+          break;
+        case 'WITHDRAWAL':
+          break;
+      }
+    }
+  }
+
+  /** Queues the read models; returns the ticker messages to publish at the end. */
+  private writeReadModels(
+    pipeline: ChainableCommander,
+    touched: Touched,
+    seq: number,
+    time: number,
+  ): Array<[channel: string, message: string]> {
+    const after: Array<[string, string]> = [];
+    for (const symbol of touched.depthMarkets) {
+      const market = this.marketOf(symbol);
+      const depth = this.engine.depth(symbol, this.depthLevels);
+      if (depth === undefined) continue;
+      const model: DepthReadModel = {
+        market: symbol,
+        seq,
+        lastUpdateId: depth.lastUpdateId,
+        bids: depth.bids.map((l) => formatLevel(l, market)),
+        asks: depth.asks.map((l) => formatLevel(l, market)),
+      };
+      pipeline.set(this.keys.depth(symbol), JSON.stringify(model));
+      const bookTicker = formatBookTicker(market, depth, seq);
+      const json = JSON.stringify(bookTicker);
+      pipeline.set(this.keys.bookTicker(symbol), json);
+      const state = this.stateOf(symbol);
+      const top = `${bookTicker.bidPrice}|${bookTicker.bidQty}|${bookTicker.askPrice}|${bookTicker.askQty}`;
+      if (top !== state.top) {
+        state.top = top;
+        after.push([this.keys.marketChannel('bookTicker', symbol), json]);
+      }
+    }
+    const minute = Math.floor(time / MINUTE_MS);
+    for (const [symbol, state] of this.markets) {
+      const due =
+        touched.tradeMarkets.has(symbol) || (minute !== state.tickerMinute && state.tickerCount > 0);
+      if (!due) continue;
+      const stats = state.ticker.stats(time);
+      state.tickerMinute = minute;
+      state.tickerCount = stats.count;
+      const json = JSON.stringify(formatTicker(this.marketOf(symbol), stats, seq));
+      pipeline.set(this.keys.ticker(symbol), json);
+      after.push([this.keys.marketChannel('ticker', symbol), json]);
+    }
+    for (const accountId of touched.balanceAccounts) {
+      const model: BalancesReadModel = {
+        accountId,
+        seq,
+        balances: this.engine.registry.assets.map((asset) => {
+          const b = this.engine.balance(accountId, asset.symbol);
+          return {
+            asset: asset.symbol,
+            available: formatUnits(b.available, asset.decimals),
+            locked: formatUnits(b.locked, asset.decimals),
+          };
+        }),
+      };
+      pipeline.set(this.keys.balances(accountId), JSON.stringify(model));
+    }
+    for (const accountId of touched.orderAccounts) {
+      const model: OpenOrdersReadModel = {
+        accountId,
+        seq,
+        orders: this.engine.openOrders(accountId).map((order) => this.openOrder(order)),
+      };
+      pipeline.set(this.keys.orders(accountId), JSON.stringify(model));
+    }
+    return after;
+  }
+
+  private publishReplies(pipeline: ChainableCommander, batch: readonly JournaledCommand[]): void {
+    const registry = this.engine.registry;
+    for (const { requestId, accountId, result } of batch) {
+      pipeline.publish(
+        this.keys.reply(requestId),
+        JSON.stringify(toReply(requestId, accountId, result, registry)),
+      );
+    }
+  }
+
+  /** A command's trades, depth diff and account updates, in that order. */
+  private publishEvents(pipeline: ChainableCommander, { requestId, result }: JournaledCommand): void {
+    const registry = this.engine.registry;
+    const accounts = new Set<string>();
+    for (const event of result.events) {
+      switch (event.type) {
+        case 'TRADE':
+          pipeline.publish(
+            this.keys.marketChannel('trades', event.market),
+            JSON.stringify(this.publicTrade(event, result)),
+          );
+          accounts.add(event.buyerAccountId).add(event.sellerAccountId);
+          break;
+        case 'DEPTH':
+          pipeline.publish(
+            this.keys.marketChannel('depth', event.market),
+            JSON.stringify(toWireEvent(event, result.seq, result.time, registry)),
+          );
+          break;
+        default:
+          accounts.add(event.accountId);
+      }
+    }
+    for (const accountId of accounts) {
+      const reply = toReply(requestId, accountId, result, registry);
+      if (!reply.ok) continue;
+      const { orders, fills, balances, withdrawals } = reply;
+      const update: AccountUpdate = {
+        type: 'ACCOUNT',
+        accountId,
+        seq: result.seq,
+        time: result.time,
+        orders,
+        fills,
+        balances,
+        withdrawals,
+      };
+      pipeline.publish(this.keys.accountChannel(accountId), JSON.stringify(update));
+    }
+  }
+
+  private publicTrade(trade: EngineTradeEvent, result: ExecutionResult): PublicTrade {
+    const market = this.marketOf(trade.market);
+    return {
+      type: 'TRADE',
+      seq: result.seq,
+      time: result.time,
+      market: trade.market,
+      tradeId: trade.tradeId,
+      price: formatOnGrid(trade.price, market.tick),
+      quantity: formatOnGrid(trade.quantity, market.step),
+      quoteQuantity: formatUnits(trade.quoteQuantity, market.quote.decimals),
+      takerSide: trade.takerSide,
+    };
+  }
+
+  private openOrder(order: EngineOrderEvent): OpenOrder {
+    // The stamp is dropped: a read model's `seq` says which state it reflects.
+    const wire = toWireEvent(order, 1, 0, this.engine.registry);
+    if (wire.type !== 'ORDER') throw new Error('an open order must format as an ORDER event');
+    const { type: _type, seq: _seq, time: _time, ...open } = wire;
+    return open;
+  }
+
+  private marketOf(symbol: string): Market {
+    const market = this.engine.registry.market(symbol);
+    if (market === undefined) throw new Error(`event for unknown market ${symbol}`);
+    return market;
+  }
+
+  private stateOf(symbol: string): MarketState {
+    let state = this.markets.get(symbol);
+    if (state === undefined) {
+      state = { ticker: new RollingTicker(), tickerMinute: Number.NaN, tickerCount: 0, top: '' };
+      this.markets.set(symbol, state);
+    }
+    return state;
+  }
+}
+
+function formatLevel([price, quantity]: Level, market: Market): [string, string] {
+  return [formatOnGrid(price, market.tick), formatOnGrid(quantity, market.step)];
+}

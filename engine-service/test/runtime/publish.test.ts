@@ -1,0 +1,487 @@
+/**
+ * Integration tests of the publishers: a real engine's batch published to a real
+ * Redis (read back by GET and by a subscribed second connection) and to `events.fifo`
+ * on a real fauxqs (received back). Names carry a per-run prefix, so runs sharing one
+ * Redis never see each other's keys or messages.
+ */
+import {
+  DeleteMessageCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  type SendMessageBatchCommandOutput,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import {
+  createSqsClient,
+  ensureRedis,
+  type LocalSqs,
+  type RunningService,
+  startLocalSqs,
+} from '@exchange/localstack';
+import {
+  accountUpdateSchema,
+  balancesReadModelSchema,
+  bookTickerReadModelSchema,
+  createMarketRegistry,
+  depthEventSchema,
+  depthReadModelSchema,
+  EVENTS_QUEUE,
+  eventSchema,
+  isRejection,
+  openOrdersReadModelSchema,
+  publicTradeSchema,
+  type RedisKeys,
+  redisKeys,
+  replySchema,
+  tickerReadModelSchema,
+  toEngineCommand,
+} from '@exchange/protocol';
+import { Redis } from 'ioredis';
+import { z } from 'zod';
+import { Engine } from '../../src/core/index.js';
+import {
+  type BatchSender,
+  EventsQueuePublisher,
+  eventsMessagesOf,
+  type JournaledCommand,
+  RedisPublisher,
+} from '../../src/runtime/publish/index.js';
+
+const T0 = 1_700_000_000_000;
+const registry = createMarketRegistry();
+
+/**
+ * An engine driven with wire commands, as the consumer drives it. Sequences start
+ * after `seq`: one engine's sequences never repeat, and tests sharing a queue must
+ * not repeat them either (fauxqs deduplicates queue-wide).
+ */
+class Driver {
+  readonly engine = new Engine(registry);
+
+  constructor(private seq = 0) {}
+
+  run(wire: Record<string, unknown> & { accountId: string }): JournaledCommand {
+    this.seq++;
+    const requestId = `req-${this.seq}`;
+    const command = toEngineCommand({ requestId, ...wire }, registry);
+    if (isRejection(command)) throw new Error(`test command refused: ${command.message}`);
+    return {
+      requestId,
+      accountId: wire.accountId,
+      result: this.engine.execute(command, this.seq, T0 + this.seq),
+    };
+  }
+}
+
+/** Deposits, a resting sell, a crossing buy that fills against it, and a rejected buy. */
+function tradingBatch(driver: Driver): JournaledCommand[] {
+  return [
+    driver.run({ type: 'DEPOSIT', accountId: 'alice', asset: 'USDC', amount: '1000' }),
+    driver.run({ type: 'DEPOSIT', accountId: 'bob', asset: 'SOL', amount: '10' }),
+    driver.run({
+      type: 'CREATE_ORDER',
+      accountId: 'bob',
+      market: 'SOL_USDC',
+      side: 'SELL',
+      orderType: 'LIMIT',
+      price: '100',
+      quantity: '2',
+    }),
+    driver.run({
+      type: 'CREATE_ORDER',
+      accountId: 'alice',
+      market: 'SOL_USDC',
+      side: 'BUY',
+      orderType: 'LIMIT',
+      price: '101',
+      quantity: '1',
+    }),
+    driver.run({
+      type: 'CREATE_ORDER',
+      accountId: 'alice',
+      market: 'SOL_USDC',
+      side: 'BUY',
+      orderType: 'LIMIT',
+      price: '100',
+      quantity: '100',
+    }),
+  ];
+}
+
+describe('RedisPublisher (real Redis)', () => {
+  let service: RunningService;
+  let redis: Redis;
+  let subscriber: Redis;
+  let keys: RedisKeys;
+  const messages: { channel: string; message: string }[] = [];
+  let arrived: () => void = () => {};
+
+  /** Resolves once a message matching `predicate` has arrived; Jest's timeout bounds the wait. */
+  function waitFor(predicate: (m: { channel: string }) => boolean): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (messages.some(predicate)) resolve();
+        else arrived = check;
+      };
+      check();
+    });
+  }
+
+  async function readModel<T>(key: string, schema: z.ZodType<T>): Promise<T> {
+    const json = await redis.get(key);
+    if (json === null) throw new Error(`no value at ${key}`);
+    return schema.parse(JSON.parse(json));
+  }
+
+  function on<T>(channel: string, schema: z.ZodType<T>): T[] {
+    return messages.filter((m) => m.channel === channel).map((m) => schema.parse(JSON.parse(m.message)));
+  }
+
+  beforeAll(async () => {
+    service = await ensureRedis();
+    redis = new Redis(service.url);
+    subscriber = new Redis(service.url);
+    keys = redisKeys(`test-publish-${process.pid}-${Date.now()}:`);
+    subscriber.on('pmessage', (_pattern: string, channel: string, message: string) => {
+      messages.push({ channel, message });
+      arrived();
+    });
+    await subscriber.psubscribe(`${keys.prefix}*`);
+  });
+
+  afterAll(async () => {
+    const written = await redis.keys(`${keys.prefix}*`);
+    if (written.length > 0) await redis.del(...written);
+    subscriber.disconnect();
+    redis.disconnect();
+    await service.stop();
+  });
+
+  beforeEach(() => {
+    messages.length = 0;
+  });
+
+  it('publishes replies, read models with seq, market data and account updates from one batch', async () => {
+    // Prepare
+    const driver = new Driver();
+    const batch = tradingBatch(driver);
+    const publisher = new RedisPublisher({ redis, engine: driver.engine, keys });
+
+    // Act
+    await publisher.publish(batch);
+    await waitFor((m) => m.channel === keys.marketChannel('ticker', 'SOL_USDC'));
+
+    // Assess: replies, on their request's channel
+    const [buy] = on(keys.reply('req-4'), replySchema);
+    expect(buy).toMatchObject({ ok: true, seq: 4 });
+    expect(buy?.ok === true && buy.fills).toEqual([
+      expect.objectContaining({ price: '100.00', quantity: '1.000', side: 'BUY', isMaker: false }),
+    ]);
+    expect(on(keys.reply('req-5'), replySchema)).toEqual([
+      expect.objectContaining({ ok: false, seq: 5, code: 'INSUFFICIENT_FUNDS' }),
+    ]);
+    expect(batch.map((c) => on(keys.reply(c.requestId), replySchema).length)).toEqual([1, 1, 1, 1, 1]);
+
+    // Assess: read models, each at the batch's last sequence
+    const depth = await readModel(keys.depth('SOL_USDC'), depthReadModelSchema);
+    expect(depth).toEqual({
+      market: 'SOL_USDC',
+      seq: 5,
+      lastUpdateId: 2,
+      bids: [],
+      asks: [['100.00', '1.000']],
+    });
+    const aliceBalances = await readModel(keys.balances('alice'), balancesReadModelSchema);
+    expect(aliceBalances.seq).toBe(5);
+    expect(aliceBalances.balances).toEqual(
+      expect.arrayContaining([
+        { asset: 'USDC', available: '900.000000', locked: '0.000000' },
+        { asset: 'SOL', available: '0.99800000', locked: '0.00000000' },
+      ]),
+    );
+    const bobOrders = await readModel(keys.orders('bob'), openOrdersReadModelSchema);
+    expect(bobOrders.seq).toBe(5);
+    expect(bobOrders.orders).toEqual([
+      expect.objectContaining({ orderId: 3, status: 'PARTIALLY_FILLED', filledQuantity: '1.000' }),
+    ]);
+    expect(await readModel(keys.orders('alice'), openOrdersReadModelSchema)).toEqual({
+      accountId: 'alice',
+      seq: 5,
+      orders: [],
+    });
+    expect(await readModel(keys.bookTicker('SOL_USDC'), bookTickerReadModelSchema)).toEqual({
+      market: 'SOL_USDC',
+      seq: 5,
+      updateId: 2,
+      bidPrice: null,
+      bidQty: null,
+      askPrice: '100.00',
+      askQty: '1.000',
+    });
+    expect(await readModel(keys.ticker('SOL_USDC'), tickerReadModelSchema)).toMatchObject({
+      seq: 5,
+      count: 1,
+      openPrice: '100.00',
+      lastPrice: '100.00',
+      volume: '1.000',
+      quoteVolume: '100.000000',
+      closeTime: T0 + 5,
+    });
+
+    // Assess: market data
+    const trades = on(keys.marketChannel('trades', 'SOL_USDC'), publicTradeSchema);
+    expect(trades).toEqual([
+      {
+        type: 'TRADE',
+        seq: 4,
+        time: T0 + 4,
+        market: 'SOL_USDC',
+        tradeId: 1,
+        price: '100.00',
+        quantity: '1.000',
+        quoteQuantity: '100.000000',
+        takerSide: 'BUY',
+      },
+    ]);
+    const tradeMessage = messages.find((m) => m.channel === keys.marketChannel('trades', 'SOL_USDC'));
+    expect(tradeMessage?.message).not.toContain('alice');
+    const diffs = on(keys.marketChannel('depth', 'SOL_USDC'), depthEventSchema);
+    expect(diffs.map((d) => [d.seq, d.updateId, d.asks])).toEqual([
+      [3, 1, [['100.00', '2.000']]],
+      [4, 2, [['100.00', '1.000']]],
+    ]);
+    expect(on(keys.marketChannel('bookTicker', 'SOL_USDC'), bookTickerReadModelSchema)).toHaveLength(1);
+
+    // Assess: the maker hears of its fill on its private channel
+    const bobUpdates = on(keys.accountChannel('bob'), accountUpdateSchema);
+    expect(bobUpdates.map((u) => u.seq)).toEqual([2, 3, 4]);
+    expect(bobUpdates[2]?.fills).toEqual([
+      expect.objectContaining({ side: 'SELL', isMaker: true, fee: '0.100000' }),
+    ]);
+    expect(on(keys.accountChannel('alice'), accountUpdateSchema).map((u) => u.seq)).toEqual([1, 4]);
+
+    // Assess: order — replies before market data, the tickers last
+    const channels = messages.map((m) => m.channel);
+    const lastReply = channels.map((c) => c.startsWith(keys.reply(''))).lastIndexOf(true);
+    const firstMarketData = channels.findIndex((c) => keys.streamOf(c) !== undefined);
+    expect(lastReply).toBeLessThan(firstMarketData);
+    expect(channels.slice(-2)).toEqual([
+      keys.marketChannel('bookTicker', 'SOL_USDC'),
+      keys.marketChannel('ticker', 'SOL_USDC'),
+    ]);
+  });
+
+  it('rewrites only the read models a batch touched', async () => {
+    // Prepare
+    const driver = new Driver();
+    const publisher = new RedisPublisher({ redis, engine: driver.engine, keys });
+    await publisher.publish(tradingBatch(driver));
+    await waitFor((m) => m.channel === keys.marketChannel('ticker', 'SOL_USDC'));
+    messages.length = 0;
+
+    // Act
+    const deposit = driver.run({ type: 'DEPOSIT', accountId: 'carol', asset: 'BTC', amount: '1.5' });
+    await publisher.publish([deposit]);
+    await waitFor((m) => m.channel === keys.accountChannel('carol'));
+
+    // Assess
+    expect((await readModel(keys.balances('carol'), balancesReadModelSchema)).seq).toBe(6);
+    expect((await readModel(keys.depth('SOL_USDC'), depthReadModelSchema)).seq).toBe(5);
+    expect((await readModel(keys.balances('alice'), balancesReadModelSchema)).seq).toBe(5);
+    expect((await readModel(keys.ticker('SOL_USDC'), tickerReadModelSchema)).seq).toBe(5);
+    expect(messages.map((m) => m.channel)).toEqual([keys.reply('req-6'), keys.accountChannel('carol')]);
+  });
+});
+
+describe('EventsQueuePublisher (real fauxqs)', () => {
+  let sqs: LocalSqs;
+  let client: SQSClient;
+  let queueUrl: string;
+
+  interface Received {
+    readonly groupId: string;
+    readonly deduplicationId: string;
+    readonly events: z.infer<typeof eventSchema>[];
+  }
+
+  /** Receives and deletes `count` messages, in the order fauxqs delivers them. */
+  async function receive(count: number): Promise<Received[]> {
+    const out: Received[] = [];
+    while (out.length < count) {
+      const answer = await client.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 1,
+          MessageSystemAttributeNames: ['MessageGroupId', 'MessageDeduplicationId'],
+        }),
+      );
+      for (const m of answer.Messages ?? []) {
+        out.push({
+          groupId: m.Attributes?.MessageGroupId ?? '',
+          deduplicationId: m.Attributes?.MessageDeduplicationId ?? '',
+          events: z.array(eventSchema).parse(JSON.parse(m.Body ?? '')),
+        });
+        await client.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }));
+      }
+    }
+    return out;
+  }
+
+  /** Whether anything is left, after one more long poll. */
+  async function isEmpty(): Promise<boolean> {
+    const answer = await client.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    return (answer.Messages ?? []).length === 0;
+  }
+
+  beforeAll(async () => {
+    sqs = await startLocalSqs({ port: 0 });
+    client = createSqsClient(sqs);
+    queueUrl = sqs.queueUrls[EVENTS_QUEUE.name] as string;
+  });
+
+  afterAll(async () => {
+    client.destroy();
+    await sqs.close();
+  });
+
+  it('sends one message per accepted command, grouped by market or account, deduplicated by sequence', async () => {
+    // Prepare
+    const driver = new Driver();
+    const batch = tradingBatch(driver);
+    const publisher = new EventsQueuePublisher({ client, queueUrl, registry });
+
+    // Act: the second publication is what a restart would send again
+    const sent = await publisher.publish(batch);
+    await publisher.publish(batch);
+
+    // Assess
+    expect(sent).toBe(4);
+    const received = await receive(4);
+    expect(await isEmpty()).toBe(true);
+    expect(received.map((m) => m.deduplicationId).sort()).toEqual(['1', '2', '3', '4']);
+    const groupOf = Object.fromEntries(received.map((m) => [m.deduplicationId, m.groupId]));
+    expect(groupOf).toEqual({
+      '1': 'account:alice',
+      '2': 'account:bob',
+      '3': 'market:SOL_USDC',
+      '4': 'market:SOL_USDC',
+    });
+    const market = received.filter((m) => m.groupId === 'market:SOL_USDC').map((m) => m.deduplicationId);
+    expect(market).toEqual(['3', '4']);
+    for (const m of received) {
+      expect(m.events.every((e) => e.seq === Number(m.deduplicationId) && e.type !== 'DEPTH')).toBe(true);
+    }
+    const fill = received.find((m) => m.deduplicationId === '4');
+    expect(fill?.events.map((e) => e.type)).toEqual([
+      'TRADE',
+      'ORDER',
+      'ORDER',
+      'BALANCE',
+      'BALANCE',
+      'BALANCE',
+      'BALANCE',
+      'BALANCE',
+      'BALANCE',
+    ]);
+  });
+
+  it('sends more than ten commands in batches of ten, keeping each group in order', async () => {
+    // Prepare
+    const driver = new Driver(100);
+    const batch = Array.from({ length: 25 }, (_, i) =>
+      driver.run({ type: 'DEPOSIT', accountId: `acct-${i % 2}`, asset: 'USDC', amount: '1' }),
+    );
+    const publisher = new EventsQueuePublisher({ client, queueUrl, registry });
+
+    // Act
+    const sent = await publisher.publish(batch);
+
+    // Assess
+    expect(sent).toBe(25);
+    const received = await receive(25);
+    for (const group of ['account:acct-0', 'account:acct-1']) {
+      const seqs = received.filter((m) => m.groupId === group).map((m) => Number(m.deduplicationId));
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      expect(seqs).toHaveLength(group.endsWith('0') ? 13 : 12);
+    }
+  });
+
+  it('sends again the entries SQS reports as failed, and a batch whose call failed', async () => {
+    // Prepare: the real queue behind a sender that fails the first call outright,
+    // then loses entry "1" of the next one, as SQS does when an entry fails
+    let calls = 0;
+    const flaky: BatchSender = {
+      async send(command): Promise<SendMessageBatchCommandOutput> {
+        calls++;
+        if (calls === 1) throw new Error('socket hang up');
+        const entries = command.input.Entries ?? [];
+        if (calls > 2) return client.send(command);
+        const out = await client.send(
+          new SendMessageBatchCommand({ ...command.input, Entries: entries.filter((e) => e.Id !== '1') }),
+        );
+        return { ...out, Failed: [{ Id: '1', SenderFault: false, Code: 'InternalError', Message: 'lost' }] };
+      },
+    };
+    const driver = new Driver(200);
+    const batch = Array.from({ length: 3 }, () =>
+      driver.run({ type: 'DEPOSIT', accountId: 'dora', asset: 'USDC', amount: '1' }),
+    );
+    const publisher = new EventsQueuePublisher({ client: flaky, queueUrl, registry, retryDelayMs: 1 });
+
+    // Act
+    await publisher.publish(batch);
+
+    // Assess
+    expect(calls).toBe(3);
+    const received = await receive(3);
+    expect(received.map((m) => m.deduplicationId).sort()).toEqual(['201', '202', '203']);
+    expect(await isEmpty()).toBe(true);
+  });
+
+  it('gives up after its attempts with the ids it could not send', async () => {
+    // Prepare
+    const down: BatchSender = {
+      send: () => Promise.reject(new Error('connection refused')),
+    };
+    const driver = new Driver(300);
+    const batch = [driver.run({ type: 'DEPOSIT', accountId: 'erin', asset: 'USDC', amount: '1' })];
+    const publisher = new EventsQueuePublisher({
+      client: down,
+      queueUrl,
+      registry,
+      maxAttempts: 3,
+      retryDelayMs: 1,
+    });
+
+    // Act
+    const failure = publisher.publish(batch);
+
+    // Assess
+    await expect(failure).rejects.toMatchObject({
+      name: 'EventsQueuePublishError',
+      deduplicationIds: ['301'],
+      cause: expect.objectContaining({ message: 'connection refused' }),
+    });
+  });
+});
+
+describe('eventsMessagesOf', () => {
+  it('splits a command whose events pass the size limit into numbered parts, in order', () => {
+    // Prepare
+    const driver = new Driver();
+    const batch = tradingBatch(driver).slice(0, 4);
+
+    // Act
+    const messages = eventsMessagesOf(batch, registry, 600);
+
+    // Assess
+    const parts = messages.filter((m) => m.deduplicationId.startsWith('4-'));
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.map((m) => m.deduplicationId)).toEqual(parts.map((_, i) => `4-${i}`));
+    const events = parts.flatMap((m) => z.array(eventSchema).parse(JSON.parse(m.body)));
+    expect(events.map((e) => e.type)).toEqual(['TRADE', 'ORDER', 'ORDER', ...Array(6).fill('BALANCE')]);
+  });
+});
