@@ -1,3 +1,5 @@
+export * from './engine-service.js';
+export * from './health.js';
 export * from './journal/index.js';
 export * from './lease/index.js';
 export * from './publish/index.js';

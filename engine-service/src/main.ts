@@ -1,0 +1,45 @@
+/**
+ * The engine service process (ECS task, or `npm run engine` locally). Configuration
+ * from the environment; SIGTERM/SIGINT finish the batch in hand and exit 0; a lost
+ * lease or a failed journal write exits 1 (ECS restarts it, recovery takes over).
+ *
+ * Run Node with `--no-allocation-site-pretenuring` (see src/core/README.md).
+ */
+import { createMarketRegistry } from '@exchange/protocol';
+import { pino } from 'pino';
+import { startEngineService } from './runtime/engine-service.js';
+
+const logger = pino({ name: 'engine', level: process.env.LOG_LEVEL ?? 'info' });
+
+function env(name: string, fallback: string): string {
+  const value = process.env[name];
+  return value === undefined || value === '' ? fallback : value;
+}
+
+const service = await startEngineService({
+  registry: createMarketRegistry(),
+  databaseUrl: env('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/exchange'),
+  redisUrl: env('REDIS_URL', 'redis://127.0.0.1:6379'),
+  sqsEndpoint: env('SQS_ENDPOINT', 'http://127.0.0.1:4566'),
+  region: env('AWS_REGION', 'us-east-1'),
+  healthPort: Number(env('ENGINE_HEALTH_PORT', '4002')),
+  snapshotEveryCommands: Number(env('SNAPSHOT_EVERY_COMMANDS', '100000')),
+  snapshotEveryMs: Number(env('SNAPSHOT_EVERY_MS', '60000')),
+  logger,
+});
+logger.info({ health: service.health.url }, 'engine running');
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    logger.info({ signal }, 'stopping after the batch in hand');
+    void service.stop();
+  });
+}
+
+service.done.then(
+  () => process.exit(0),
+  (error: unknown) => {
+    logger.fatal({ err: error }, 'engine failed');
+    process.exit(1);
+  },
+);

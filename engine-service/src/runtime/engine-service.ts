@@ -1,0 +1,254 @@
+/**
+ * The engine service, wired in one place. The stages, in the order a process runs them:
+ *
+ * 1. connect (PostgreSQL, Redis, SQS) and apply the engine's migrations;
+ * 2. take the single-writer lease (wait while another engine holds it);
+ * 3. recover: newest snapshot + journal replay;
+ * 4. loop, one batch at a time: receive → sequence and apply → fence + journal →
+ *    delete → publish (Redis replies, read models, market data; events.fifo) →
+ *    maybe snapshot;
+ * 5. on stop: finish the batch in hand, wait for the snapshot write, release the lease.
+ *
+ * Losing the lease, or a failed journal write, ends the service with an error: the
+ * in-memory state may then be ahead of the journal, and only a restart (recovery)
+ * is safe.
+ */
+import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  EVENTS_QUEUE,
+  type MarketRegistry,
+  ORDERS_QUEUE,
+  REDIS_KEYS,
+  type RedisKeys,
+  type Reply,
+} from '@exchange/protocol';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import { type HealthServer, startHealthServer } from './health.js';
+import { Journal } from './journal/journal.js';
+import { migrateEngineDatabase } from './journal/migrate.js';
+import { recover } from './journal/recovery.js';
+import { SnapshotStore } from './journal/snapshot-store.js';
+import { Snapshotter } from './journal/snapshotter.js';
+import { Lease } from './lease/lease.js';
+import { LeaseLostError } from './lease/lease-error.js';
+import { EventsQueuePublisher } from './publish/events-queue-publisher.js';
+import type { JournaledCommand } from './publish/journaled-command.js';
+import { RedisPublisher } from './publish/redis-publisher.js';
+import { type BatchSink, Sequencer } from './sequencer.js';
+
+export interface EngineServiceConfig {
+  readonly registry: MarketRegistry;
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  /** The SQS endpoint; always explicit (fauxqs locally, the regional endpoint in AWS). */
+  readonly sqsEndpoint: string;
+  readonly region: string;
+  readonly ordersQueue?: string;
+  readonly eventsQueue?: string;
+  readonly redisKeys?: RedisKeys;
+  readonly leaseKey?: string;
+  readonly leaseTtlMs?: number;
+  readonly snapshotEveryCommands?: number;
+  readonly snapshotEveryMs?: number;
+  /** Port of `/health` on 127.0.0.1 (0: any free port). */
+  readonly healthPort?: number;
+  readonly waitTimeSeconds?: number;
+  readonly logger: Logger;
+}
+
+export interface RunningEngineService {
+  readonly health: HealthServer;
+  /** Settles when the loop ends: resolves after `stop()`, rejects on a fatal error. */
+  readonly done: Promise<void>;
+  /** Finishes the batch in hand, then stops. */
+  stop(): Promise<void>;
+}
+
+/** Counters the health endpoint reports. */
+export interface EngineServiceStats {
+  lastSeq: number;
+  commands: number;
+  batches: number;
+  lastBatchAt: number;
+  lastBatchMs: number;
+  lastJournalMs: number;
+}
+
+export async function startEngineService(config: EngineServiceConfig): Promise<RunningEngineService> {
+  const { registry, logger } = config;
+  const keys = config.redisKeys ?? REDIS_KEYS;
+
+  // 1. connect
+  await migrateEngineDatabase(config.databaseUrl);
+  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 4 });
+  const redis = new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
+  // Locally (fauxqs) any credentials do; in AWS the task role's come from the environment.
+  const local = !config.sqsEndpoint.includes('amazonaws.com');
+  const sqs = new SQSClient({
+    endpoint: config.sqsEndpoint,
+    region: config.region,
+    ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+  });
+  const queueUrl = async (name: string): Promise<string> =>
+    (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl as string;
+  const ordersQueueUrl = await queueUrl(config.ordersQueue ?? ORDERS_QUEUE.name);
+  const eventsQueueUrl = await queueUrl(config.eventsQueue ?? EVENTS_QUEUE.name);
+  const closeClients = async (): Promise<void> => {
+    sqs.destroy();
+    redis.disconnect();
+    await pool.end();
+  };
+
+  // 2. the lease
+  const lease = new Lease({ redis, key: config.leaseKey ?? 'engine:lease', ttlMs: config.leaseTtlMs });
+  const abort = new AbortController();
+  logger.info({ key: lease.key }, 'waiting for the engine lease');
+  const token = await lease.acquire({ signal: abort.signal });
+  logger.info({ token }, 'engine lease acquired');
+
+  // 3. recovery
+  const journal = new Journal(pool);
+  const snapshots = new SnapshotStore(pool);
+  const started = performance.now();
+  const recovered = await recover(registry, journal, snapshots);
+  const engine = recovered.engine;
+  logger.info(
+    {
+      lastSeq: recovered.lastSeq,
+      snapshotSeq: recovered.snapshotSeq,
+      replayed: recovered.replayed,
+      ms: Math.round(performance.now() - started),
+    },
+    'recovered',
+  );
+
+  // 4. the loop
+  const snapshotter = new Snapshotter(snapshots, {
+    everyCommands: config.snapshotEveryCommands ?? 100_000,
+    everyMs: config.snapshotEveryMs ?? 60_000,
+    startSeq: recovered.snapshotSeq ?? 0,
+    onError: (error, seq) => logger.error({ err: error, seq }, 'snapshot write failed'),
+    onSaved: (info) => logger.info(info, 'snapshot saved'),
+  });
+  const redisPublisher = new RedisPublisher({ redis, engine, keys });
+  const eventsPublisher = new EventsQueuePublisher({ client: sqs, queueUrl: eventsQueueUrl, registry });
+  const sink: BatchSink = {
+    async publish(batch: readonly JournaledCommand[]): Promise<void> {
+      await Promise.all([redisPublisher.publish(batch), eventsPublisher.publish(batch)]);
+    },
+    async publishReplies(replies: readonly Reply[]): Promise<void> {
+      if (replies.length === 0) return;
+      const pipeline = redis.pipeline();
+      for (const reply of replies) pipeline.publish(keys.reply(reply.requestId), JSON.stringify(reply));
+      await pipeline.exec();
+    },
+  };
+  const stats: EngineServiceStats = {
+    lastSeq: recovered.lastSeq,
+    commands: 0,
+    batches: 0,
+    lastBatchAt: 0,
+    lastBatchMs: 0,
+    lastJournalMs: 0,
+  };
+  const sequencer = new Sequencer({
+    engine,
+    registry,
+    journal,
+    sqs,
+    queueUrl: ordersQueueUrl,
+    sink,
+    lastSeq: recovered.lastSeq,
+    waitTimeSeconds: config.waitTimeSeconds ?? 20,
+    fence: {
+      async inTransaction(client) {
+        // The fence: a deposed engine stops before it writes.
+        await lease.assertHeld();
+        const raised = await client.query(
+          'UPDATE engine_fence SET fencing_token = $1 WHERE fencing_token <= $1',
+          [token],
+        );
+        if (raised.rowCount !== 1) {
+          throw new LeaseLostError(lease.key, 'taken', token);
+        }
+      },
+    },
+    afterJournaled: (seq) => {
+      stats.lastJournalMs = performance.now() - batchStarted;
+      snapshotter.afterJournaled(engine, seq);
+    },
+  });
+  let batchStarted = 0;
+
+  const health = await startHealthServer({
+    port: config.healthPort ?? 0,
+    state: async () => ({
+      status: abort.signal.aborted ? 'stopping' : 'ok',
+      ...stats,
+      lagMs: stats.lastBatchAt === 0 ? null : Date.now() - stats.lastBatchAt,
+      queueDepth: await queueDepth(sqs, ordersQueueUrl),
+    }),
+  });
+
+  /** Why the loop must end with an error, if it must. */
+  let fatal: unknown;
+  lease.onLost((error) => {
+    logger.error({ err: error }, 'engine lease lost: stopping');
+    fatal = error;
+    abort.abort();
+  });
+
+  const loop = async (): Promise<void> => {
+    while (!abort.signal.aborted) {
+      batchStarted = performance.now();
+      let outcome: Awaited<ReturnType<Sequencer['runOnce']>>;
+      try {
+        outcome = await sequencer.runOnce(abort.signal);
+      } catch (error) {
+        // An aborted receive is how stop() interrupts the long poll.
+        if (abort.signal.aborted && fatal === undefined) break;
+        throw fatal ?? error;
+      }
+      if (outcome.received === 0) continue;
+      stats.lastSeq = outcome.lastSeq;
+      stats.commands += outcome.applied;
+      stats.batches += 1;
+      stats.lastBatchAt = Date.now();
+      stats.lastBatchMs = performance.now() - batchStarted;
+      logger.debug({ ...outcome, ms: stats.lastBatchMs }, 'batch');
+    }
+    if (fatal !== undefined) throw fatal;
+  };
+
+  const done = loop().finally(async () => {
+    await snapshotter.idle();
+    await health.close();
+    await lease.release().catch(() => false);
+    await closeClients();
+    logger.info({ lastSeq: sequencer.lastSeq }, 'engine stopped');
+  });
+  // The caller observes `done`; this keeps an unobserved failure from crashing twice.
+  done.catch(() => undefined);
+
+  return {
+    health,
+    done,
+    async stop() {
+      abort.abort();
+      await done.catch(() => undefined);
+    },
+  };
+}
+
+async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<number | null> {
+  try {
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
+    return Number(Attributes?.ApproximateNumberOfMessages ?? 0);
+  } catch {
+    return null;
+  }
+}
