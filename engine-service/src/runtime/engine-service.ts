@@ -16,6 +16,7 @@
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   EVENTS_QUEUE,
+  type ExecutionResult,
   type MarketRegistry,
   ORDERS_QUEUE,
   REDIS_KEYS,
@@ -26,7 +27,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { type HealthServer, startHealthServer } from './health.js';
-import { Journal } from './journal/journal.js';
+import { Journal, type JournalRecord } from './journal/journal.js';
 import { migrateEngineDatabase } from './journal/migrate.js';
 import { recover } from './journal/recovery.js';
 import { SnapshotStore } from './journal/snapshot-store.js';
@@ -108,11 +109,21 @@ export async function startEngineService(config: EngineServiceConfig): Promise<R
   const token = await lease.acquire({ signal: abort.signal });
   logger.info({ token }, 'engine lease acquired');
 
-  // 3. recovery
+  // 3. recovery, keeping the results of what was journaled but perhaps not published
   const journal = new Journal(pool);
   const snapshots = new SnapshotStore(pool);
   const started = performance.now();
-  const recovered = await recover(registry, journal, snapshots);
+  const published = Number(
+    (await pool.query<{ published_seq: string }>('SELECT published_seq FROM engine_fence')).rows[0]
+      ?.published_seq ?? 0,
+  );
+  const unpublished: { entry: JournalRecord; result: ExecutionResult | null }[] = [];
+  const recovered = await recover(registry, journal, snapshots, {
+    snapshotAtOrBefore: published,
+    onReplayed: (entry, result) => {
+      if (entry.seq > published) unpublished.push({ entry, result });
+    },
+  });
   const engine = recovered.engine;
   logger.info(
     {
@@ -167,8 +178,8 @@ export async function startEngineService(config: EngineServiceConfig): Promise<R
         // The fence: a deposed engine stops before it writes.
         await lease.assertHeld();
         const raised = await client.query(
-          'UPDATE engine_fence SET fencing_token = $1 WHERE fencing_token <= $1',
-          [token],
+          'UPDATE engine_fence SET fencing_token = $1, published_seq = $2 WHERE fencing_token <= $1',
+          [token, sequencer.publishedSeq],
         );
         if (raised.rowCount !== 1) {
           throw new LeaseLostError(lease.key, 'taken', token);
@@ -181,6 +192,21 @@ export async function startEngineService(config: EngineServiceConfig): Promise<R
     },
   });
   let batchStarted = 0;
+
+  // A crash between a journal commit and its publishing: publish it now (events.fifo
+  // drops repeats by sequence; replies and market data may reach Redis twice).
+  if (unpublished.length > 0) {
+    await sink.publish(
+      unpublished.flatMap(({ entry, result }) =>
+        result === null ? [] : [{ requestId: entry.requestId, accountId: entry.accountId as string, result }],
+      ),
+    );
+    const refused = unpublished.filter((u) => u.result === null).map((u) => u.entry.requestId);
+    const replies = await journal.findByRequestIds(refused);
+    await sink.publishReplies([...replies.values()].map((r) => r.reply));
+    logger.info({ from: published + 1, to: recovered.lastSeq }, 'republished journaled commands');
+  }
+  await markPublished(pool, token, recovered.lastSeq);
 
   const health = await startHealthServer({
     port: config.healthPort ?? 0,
@@ -223,6 +249,7 @@ export async function startEngineService(config: EngineServiceConfig): Promise<R
   };
 
   const done = loop().finally(async () => {
+    if (fatal === undefined) await markPublished(pool, token, sequencer.publishedSeq).catch(() => undefined);
     await snapshotter.idle();
     await health.close();
     await lease.release().catch(() => false);
@@ -240,6 +267,11 @@ export async function startEngineService(config: EngineServiceConfig): Promise<R
       await done.catch(() => undefined);
     },
   };
+}
+
+/** Records how far the engine has published, unless a newer engine has journaled. */
+async function markPublished(pool: pg.Pool, token: number, seq: number): Promise<void> {
+  await pool.query('UPDATE engine_fence SET published_seq = $2 WHERE fencing_token <= $1', [token, seq]);
 }
 
 async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<number | null> {

@@ -54,15 +54,23 @@ export interface BatchOutcome {
 
 export class Sequencer {
   private seq: number;
+  /** Every journaled command up to here has been published. */
+  private published: number;
   private readonly now: () => number;
 
   constructor(private readonly options: SequencerOptions) {
     this.seq = options.lastSeq;
+    this.published = options.lastSeq;
     this.now = options.now ?? Date.now;
   }
 
   get lastSeq(): number {
     return this.seq;
+  }
+
+  /** The last sequence whose batch was fully published; the service makes it durable. */
+  get publishedSeq(): number {
+    return this.published;
   }
 
   /**
@@ -128,6 +136,7 @@ export class Sequencer {
     }
     await this.options.sink.publish(executed);
     await this.options.sink.publishReplies(replies);
+    this.published = this.seq;
     return {
       received: messages.length,
       applied: applied.length,

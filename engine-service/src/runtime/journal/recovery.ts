@@ -1,6 +1,6 @@
-import { isRejection, type MarketRegistry, toEngineCommand } from '@exchange/protocol';
+import { type ExecutionResult, isRejection, type MarketRegistry, toEngineCommand } from '@exchange/protocol';
 import { Engine, type EngineOptions } from '../../core/index.js';
-import type { Journal } from './journal.js';
+import type { Journal, JournalRecord } from './journal.js';
 import { JournalError } from './journal.js';
 import type { SnapshotStore } from './snapshot-store.js';
 
@@ -23,6 +23,13 @@ export interface RecoverOptions {
   readonly pageSize?: number;
   /** Pages requested ahead, each on its own pool connection. Default 2. */
   readonly prefetch?: number;
+  /**
+   * Start from the newest snapshot at or before this seq (default: the newest), so
+   * that every entry after it is replayed and reported to `onReplayed`.
+   */
+  readonly snapshotAtOrBefore?: number;
+  /** Told of every entry after the snapshot, with the engine's result (`null` when skipped). */
+  readonly onReplayed?: (entry: JournalRecord, result: ExecutionResult | null) => void;
 }
 
 /** Replay met a journal entry it cannot reproduce: the configuration no longer matches the journal. */
@@ -47,7 +54,7 @@ export async function recover(
   snapshots: SnapshotStore | null,
   options: RecoverOptions = {},
 ): Promise<Recovered> {
-  const newest = snapshots === null ? undefined : await snapshots.loadNewest();
+  const newest = snapshots === null ? undefined : await snapshots.loadNewest(options.snapshotAtOrBefore);
   const engine =
     newest === undefined
       ? new Engine(registry, options.engineOptions)
@@ -61,13 +68,15 @@ export async function recover(
       lastSeq = entry.seq;
       if (!entry.applied) {
         skipped++;
+        options.onReplayed?.(entry, null);
         continue;
       }
       const command = toEngineCommand(entry.command, registry);
       if (isRejection(command)) {
         throw new ReplayError(`journal seq ${entry.seq} was executed but now converts to ${command.code}`);
       }
-      engine.execute(command, entry.seq, entry.time);
+      const result = engine.execute(command, entry.seq, entry.time);
+      options.onReplayed?.(entry, result);
       replayed++;
     }
   }

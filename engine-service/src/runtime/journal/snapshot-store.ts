@@ -54,9 +54,10 @@ export class SnapshotStore {
   }
 
   /** The snapshot with the highest seq, or `undefined` when there is none. */
-  async loadNewest(): Promise<StoredSnapshot | undefined> {
+  async loadNewest(atOrBefore: number = Number.MAX_SAFE_INTEGER): Promise<StoredSnapshot | undefined> {
     const { rows } = await this.pool.query<{ seq: string; taken_at: Date; state: string }>(
-      'SELECT seq, taken_at, state FROM engine_snapshots ORDER BY seq DESC LIMIT 1',
+      'SELECT seq, taken_at, state FROM engine_snapshots WHERE seq <= $1 ORDER BY seq DESC LIMIT 1',
+      [atOrBefore],
     );
     const row = rows[0];
     if (row === undefined) return undefined;
