@@ -47,6 +47,9 @@ export interface SequencerOptions {
 /** What one batch did. */
 export interface BatchOutcome {
   readonly received: number;
+  /** From receipt to published, and of that the journal append; 0 for an empty receive. */
+  readonly processMs: number;
+  readonly journalMs: number;
   readonly applied: number;
   readonly redelivered: number;
   readonly lastSeq: number;
@@ -89,7 +92,10 @@ export class Sequencer {
       }),
       signal === undefined ? undefined : { abortSignal: signal },
     );
-    if (messages.length === 0) return { received: 0, applied: 0, redelivered: 0, lastSeq: this.seq };
+    if (messages.length === 0) {
+      return { received: 0, processMs: 0, journalMs: 0, applied: 0, redelivered: 0, lastSeq: this.seq };
+    }
+    const receivedAt = performance.now();
 
     const commands = messages.map(readCommand);
     const known = await journal.findByRequestIds(commands.map((c) => c.requestId));
@@ -118,10 +124,12 @@ export class Sequencer {
       if (done.result === null) replies.push(done.entry.reply);
     }
 
+    const journalStart = performance.now();
     await journal.append(
       applied.map((a) => a.entry),
       this.options.fence,
     );
+    const journalMs = performance.now() - journalStart;
     this.options.afterJournaled?.(this.seq);
     await this.delete(messages);
     const executed: JournaledCommand[] = [];
@@ -139,6 +147,8 @@ export class Sequencer {
     this.published = this.seq;
     return {
       received: messages.length,
+      processMs: performance.now() - receivedAt,
+      journalMs,
       applied: applied.length,
       redelivered: messages.length - applied.length,
       lastSeq: this.seq,
