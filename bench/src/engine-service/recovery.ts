@@ -21,6 +21,7 @@ import {
 import { createMarketRegistry, type EngineCommand } from '@exchange/protocol';
 import pg from 'pg';
 import { JournalWorkload } from './journal-workload.js';
+import { adminQuery, withDatabase } from './scratch-database.js';
 
 export interface RecoveryBenchOptions {
   /** A PostgreSQL URL; the benchmark creates (and drops) its own database on that server. */
@@ -72,22 +73,6 @@ const BATCH = 5_000;
 
 export function hashState(engine: Engine): string {
   return createHash('sha256').update(JSON.stringify(engine.snapshot())).digest('hex');
-}
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-async function adminQuery(serverUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 /** Median of `runs` timings of `work`, in ms. */

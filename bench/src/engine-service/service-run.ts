@@ -20,9 +20,9 @@ import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { createSqsClient, ensurePostgres, ensureRedis, startLocalSqs } from '@exchange/localstack';
 import { ORDERS_QUEUE, type Reply, redisKeys } from '@exchange/protocol';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { JournalWorkload } from './journal-workload.js';
 import { V8_FLAGS } from './recovery.js';
+import { adminQuery, withDatabase } from './scratch-database.js';
 import type { ChildMessage, ServiceChildConfig, ServiceChildStats } from './service-child.js';
 
 const CHILD = fileURLToPath(new URL('./service-child.ts', import.meta.url));
@@ -90,22 +90,6 @@ export function percentiles(values: readonly number[]): Percentiles {
     max: sorted[sorted.length - 1] ?? 0,
     mean: sorted.reduce((a, b) => a + b, 0) / sorted.length,
   };
-}
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-async function adminQuery(serverUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 /** The child and the messages it sends, one awaited at a time. */
