@@ -3,9 +3,11 @@
  * from the environment; SIGTERM/SIGINT finish the batch in hand and exit 0; a lost
  * lease or a failed journal write exits 1 (ECS restarts it, recovery takes over).
  *
- * Run Node with `--no-allocation-site-pretenuring` (see src/core/README.md).
+ * Run Node with `--no-allocation-site-pretenuring` (see src/core/README.md). Every
+ * setting has a default for the local cloud; tests set their own queues, Redis
+ * prefix, lease key and timings through the same variables.
  */
-import { createMarketRegistry } from '@exchange/protocol';
+import { createMarketRegistry, EVENTS_QUEUE, ORDERS_QUEUE, redisKeys } from '@exchange/protocol';
 import { pino } from 'pino';
 import { startEngineService } from './runtime/engine-service.js';
 
@@ -22,6 +24,12 @@ const service = await startEngineService({
   redisUrl: env('REDIS_URL', 'redis://127.0.0.1:6379'),
   sqsEndpoint: env('SQS_ENDPOINT', 'http://127.0.0.1:4566'),
   region: env('AWS_REGION', 'us-east-1'),
+  ordersQueue: env('ORDERS_QUEUE', ORDERS_QUEUE.name),
+  eventsQueue: env('EVENTS_QUEUE', EVENTS_QUEUE.name),
+  redisKeys: redisKeys(env('REDIS_PREFIX', '')),
+  leaseKey: env('LEASE_KEY', 'engine:lease'),
+  leaseTtlMs: Number(env('LEASE_TTL_MS', '10000')),
+  waitTimeSeconds: Number(env('SQS_WAIT_SECONDS', '20')),
   healthPort: Number(env('ENGINE_HEALTH_PORT', '4002')),
   snapshotEveryCommands: Number(env('SNAPSHOT_EVERY_COMMANDS', '100000')),
   snapshotEveryMs: Number(env('SNAPSHOT_EVERY_MS', '60000')),

@@ -75,6 +75,8 @@ function startEngine(): EngineProcess {
     LEASE_KEY: `crash-${tag}:engine:lease`,
     LEASE_TTL_MS: '1000',
     SNAPSHOT_EVERY_COMMANDS: '1500',
+    SQS_WAIT_SECONDS: '1',
+    ENGINE_HEALTH_PORT: '0',
     LOG_LEVEL: 'info',
   });
   engines.push(engine);

@@ -1,5 +1,5 @@
 /**
- * One engine child process (`engine-child.ts`) as the crash test drives it: started,
+ * One engine process (the real `src/main.ts`) as the crash test drives it: started,
  * watched (its pino lines), killed with SIGKILL, or stopped with SIGTERM.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -48,12 +48,7 @@ export class EngineProcess {
     const root = workspaceRoot();
     this.child = spawn(
       process.execPath,
-      [
-        '--no-allocation-site-pretenuring',
-        '--import',
-        'tsx',
-        join(root, 'engine-service', 'test', 'e2e', 'engine-child.ts'),
-      ],
+      ['--no-allocation-site-pretenuring', '--import', 'tsx', join(root, 'engine-service', 'src', 'main.ts')],
       {
         cwd: join(root, 'engine-service'),
         env: { ...process.env, ...env },
