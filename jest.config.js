@@ -20,7 +20,7 @@ const config = {
     ],
   },
   // ESM-only dependencies that Jest's CommonJS runtime must have compiled.
-  transformIgnorePatterns: ['/node_modules/(?!node-pg-migrate/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(node-pg-migrate|@middy)/)'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 60_000,
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.cjs'],
