@@ -18,10 +18,10 @@ import {
   SnapshotStore,
   stringifyInSlices,
 } from '@exchange/engine-service/runtime';
+import { adminQuery, withDatabase } from '@exchange/localstack';
 import { createMarketRegistry, type EngineCommand } from '@exchange/protocol';
 import pg from 'pg';
 import { JournalWorkload } from './journal-workload.js';
-import { adminQuery, withDatabase } from './scratch-database.js';
 
 export interface RecoveryBenchOptions {
   /** A PostgreSQL URL; the benchmark creates (and drops) its own database on that server. */

@@ -17,12 +17,19 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { createSqsClient, ensurePostgres, ensureRedis, startLocalSqs } from '@exchange/localstack';
+import {
+  adminQuery,
+  createSqsClient,
+  ensurePostgres,
+  ensureRedis,
+  startLocalSqs,
+  withDatabase,
+} from '@exchange/localstack';
 import { ORDERS_QUEUE, type Reply, redisKeys } from '@exchange/protocol';
 import { Redis } from 'ioredis';
 import { JournalWorkload } from './journal-workload.js';
 import { V8_FLAGS } from './recovery.js';
-import { adminQuery, withDatabase } from './scratch-database.js';
+
 import type { ChildMessage, ServiceChildConfig, ServiceChildStats } from './service-child.js';
 
 const CHILD = fileURLToPath(new URL('./service-child.ts', import.meta.url));

@@ -1,5 +1,12 @@
 export { DEFAULT_DATABASE_URL, ensurePostgres } from './postgres.js';
 export { DEFAULT_REDIS_URL, ensureRedis } from './redis.js';
 export type { EnsureServiceOptions, RunningService } from './running-service.js';
+export {
+  adminQuery,
+  createScratchDatabase,
+  type ScratchDatabase,
+  type ScratchDatabaseOptions,
+} from './scratch-database.js';
 export { stopRecordedServer } from './server-record.js';
+export { databaseOf, withDatabase } from './service-url.js';
 export { type EnsureServicesOptions, ensureServices, type Services } from './services.js';

@@ -1,0 +1,30 @@
+/**
+ * The one PostgreSQL pool of a function instance, created on first use and kept
+ * across invocations (Lambda reuses the process between events).
+ */
+import pg from 'pg';
+
+/** Where the functions' database is: `DATABASE_URL`, or the local cloud's default. */
+export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/exchange';
+
+let shared: pg.Pool | undefined;
+
+/** The shared pool on `DATABASE_URL` (max `PG_POOL_MAX`, default 4). */
+export function database(): pg.Pool {
+  if (shared === undefined) {
+    shared = new pg.Pool({
+      connectionString: process.env.DATABASE_URL || DEFAULT_DATABASE_URL,
+      max: Number(process.env.PG_POOL_MAX || 4),
+    });
+    // An idle client losing its connection must not crash the process; the next query reconnects.
+    shared.on('error', () => {});
+  }
+  return shared;
+}
+
+/** Ends the shared pool (tests, and the local orchestrator on shutdown). */
+export async function closeDatabase(): Promise<void> {
+  const pool = shared;
+  shared = undefined;
+  await pool?.end();
+}
