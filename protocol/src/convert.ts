@@ -161,31 +161,52 @@ function decimalsOf(registry: MarketRegistry, symbol: string): number {
 
 /** Formats one engine event for the wire. */
 export function toWireEvent(event: EngineEvent, seq: number, time: number, registry: MarketRegistry): Event {
+  // Literals field by field, not `{ ...event }`: spreading the core's event objects
+  // was the engine service's most expensive line when publishing.
   switch (event.type) {
     case 'ORDER': {
       const m = marketOf(registry, event.market);
       return {
-        ...event,
-        seq,
-        time,
+        type: 'ORDER',
+        market: event.market,
+        orderId: event.orderId,
+        accountId: event.accountId,
+        clientOrderId: event.clientOrderId,
+        side: event.side,
+        orderType: event.orderType,
+        timeInForce: event.timeInForce,
+        postOnly: event.postOnly,
+        selfTradePrevention: event.selfTradePrevention,
         price: event.orderType === 'LIMIT' ? formatOnGrid(event.price, m.tick) : null,
         quantity: event.quantity > 0 ? formatOnGrid(event.quantity, m.step) : null,
         quoteQuantity: event.quoteQuantity > 0 ? formatUnits(event.quoteQuantity, m.quote.decimals) : null,
         filledQuantity: formatOnGrid(event.filledQuantity, m.step),
         filledQuote: formatUnits(event.filledQuote, m.quote.decimals),
+        status: event.status,
+        reason: event.reason,
+        createdAt: event.createdAt,
+        seq,
+        time,
       };
     }
     case 'TRADE': {
       const m = marketOf(registry, event.market);
       return {
-        ...event,
-        seq,
-        time,
+        type: 'TRADE',
+        market: event.market,
+        tradeId: event.tradeId,
         price: formatOnGrid(event.price, m.tick),
         quantity: formatOnGrid(event.quantity, m.step),
         quoteQuantity: formatUnits(event.quoteQuantity, m.quote.decimals),
+        buyOrderId: event.buyOrderId,
+        sellOrderId: event.sellOrderId,
+        buyerAccountId: event.buyerAccountId,
+        sellerAccountId: event.sellerAccountId,
+        takerSide: event.takerSide,
         buyerFee: formatUnits(event.buyerFee, m.base.decimals),
         sellerFee: formatUnits(event.sellerFee, m.quote.decimals),
+        seq,
+        time,
       };
     }
     case 'DEPTH': {
@@ -194,22 +215,42 @@ export function toWireEvent(event: EngineEvent, seq: number, time: number, regis
         formatOnGrid(p, m.tick),
         formatOnGrid(q, m.step),
       ];
-      return { ...event, seq, time, bids: event.bids.map(level), asks: event.asks.map(level) };
+      return {
+        type: 'DEPTH',
+        market: event.market,
+        updateId: event.updateId,
+        bids: event.bids.map(level),
+        asks: event.asks.map(level),
+        seq,
+        time,
+      };
     }
     case 'BALANCE': {
       const d = decimalsOf(registry, event.asset);
       return {
-        ...event,
-        seq,
-        time,
+        type: 'BALANCE',
+        accountId: event.accountId,
+        asset: event.asset,
         available: formatUnits(event.available, d),
         locked: formatUnits(event.locked, d),
         availableDelta: formatUnits(event.availableDelta, d),
         lockedDelta: formatUnits(event.lockedDelta, d),
+        cause: event.cause,
+        seq,
+        time,
       };
     }
     case 'WITHDRAWAL':
-      return { ...event, seq, time, amount: formatUnits(event.amount, decimalsOf(registry, event.asset)) };
+      return {
+        type: 'WITHDRAWAL',
+        withdrawalId: event.withdrawalId,
+        accountId: event.accountId,
+        asset: event.asset,
+        amount: formatUnits(event.amount, decimalsOf(registry, event.asset)),
+        status: event.status,
+        seq,
+        time,
+      };
   }
 }
 

@@ -107,7 +107,11 @@ export function parseOnGrid(input: unknown, grid: Grid): number {
  */
 export function formatUnits(units: number | bigint, decimals: number): string {
   const negative = units < 0;
-  const digits = (negative ? -BigInt(units) : BigInt(units)).toString();
+  // Below 2^53 a number prints exactly, without going through BigInt (the hot path).
+  const digits =
+    typeof units === 'number' && Number.isSafeInteger(units)
+      ? String(negative ? -units : units)
+      : (negative ? -BigInt(units) : BigInt(units)).toString();
   const body =
     decimals === 0
       ? digits
@@ -117,7 +121,11 @@ export function formatUnits(units: number | bigint, decimals: number): string {
 
 /** Formats a count of grid steps: `formatOnGrid(2005, gridOf('0.05')) === '100.25'`. */
 export function formatOnGrid(steps: number, grid: Grid): string {
-  return formatUnits(BigInt(steps) * BigInt(grid.mantissa), grid.decimals);
+  const units = steps * grid.mantissa;
+  return formatUnits(
+    Number.isSafeInteger(units) ? units : BigInt(steps) * BigInt(grid.mantissa),
+    grid.decimals,
+  );
 }
 
 /**

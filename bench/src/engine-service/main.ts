@@ -154,7 +154,7 @@ const lines = [
   }`,
   '',
   'Inside the service, per batch (timed in the service process; sqs:SendMessageBatchCommand = events.fifo;',
-  '"batch" = one Sequencer.runOnce that received, also Redis publishing and applying the commands)',
+  '"batch" = one journal batch from receipt to published; batches overlap, see sequencer.ts)',
   table([
     ['stage', 'p50 ms', 'p99 ms', 'mean ms', 'calls'],
     ...Object.entries(s.stages).map(([name, p]) => [name, ms(p.p50), ms(p.p99), ms(p.mean), int(p.count)]),

@@ -68,7 +68,7 @@ export interface RecoveryBenchResult {
 const CHILD = fileURLToPath(new URL('./recovery-child.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
 /** The engine service's node flags (see engine-service/src/core/README.md). */
-export const V8_FLAGS = ['--no-allocation-site-pretenuring'];
+export const V8_FLAGS = ['--no-allocation-site-pretenuring', '--max-semi-space-size=64'];
 const BATCH = 5_000;
 
 export function hashState(engine: Engine): string {

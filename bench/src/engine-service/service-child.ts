@@ -18,7 +18,7 @@
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { Journal, Sequencer, startEngineService } from '@exchange/engine-service/runtime';
+import { type BatchOutcome, Journal, Sequencer, startEngineService } from '@exchange/engine-service/runtime';
 import { createMarketRegistry, redisKeys } from '@exchange/protocol';
 import { pino } from 'pino';
 
@@ -45,8 +45,8 @@ export interface ServiceChildStats {
   readonly appendEntries: number[];
   readonly snapshots: SnapshotSaved[];
   /**
-   * Where a batch's time goes: durations in ms of `Sequencer.runOnce` calls that received
-   * something (`batch`), of each SQS call by command (`sqs:ReceiveMessageCommand`, …),
+   * Where a batch's time goes: time in ms of each batch from receipt to published
+   * (`batch`, overlapping the next batches' stages), of each SQS call by command (`sqs:ReceiveMessageCommand`, …),
    * and of `journal:findByRequestIds` and `journal:append`.
    */
   readonly stages: Record<string, number[]>;
@@ -99,15 +99,16 @@ Journal.prototype.findByRequestIds = async function timedFind(
   stage('journal:findByRequestIds', performance.now() - started);
   return found;
 };
-const runOnce = Sequencer.prototype.runOnce;
-Sequencer.prototype.runOnce = async function timedRunOnce(
+const run = Sequencer.prototype.run;
+Sequencer.prototype.run = function timedRun(
   this: Sequencer,
-  ...args: Parameters<Sequencer['runOnce']>
+  signal: AbortSignal,
+  onBatch?: (outcome: BatchOutcome) => void,
 ) {
-  const started = performance.now();
-  const outcome = await runOnce.apply(this, args);
-  if (outcome.received > 0) stage('batch', performance.now() - started);
-  return outcome;
+  return run.call(this, signal, (outcome) => {
+    stage('batch', outcome.processMs);
+    onBatch?.(outcome);
+  });
 };
 const sqsSend = SQSClient.prototype.send as (...args: unknown[]) => Promise<unknown>;
 SQSClient.prototype.send = async function timedSend(this: SQSClient, ...args: unknown[]) {

@@ -245,14 +245,14 @@ describe('Snapshotter (unit)', () => {
     const clock = 0;
     const snapshotter = new Snapshotter(sink, { everyCommands: 10, everyMs: 1e9, now: () => clock });
     const engine = new Engine(registry);
-    expect(snapshotter.afterJournaled(engine, 9)).toBe(false);
-    expect(snapshotter.afterJournaled(engine, 10)).toBe(true);
+    expect(snapshotter.afterApplied(engine, 9)).toBe(false);
+    expect(snapshotter.afterApplied(engine, 10)).toBe(true);
     // Due again at 20, but the first write is still in flight.
-    expect(snapshotter.afterJournaled(engine, 25)).toBe(false);
+    expect(snapshotter.afterApplied(engine, 25)).toBe(false);
     expect(sink.pendingCount()).toBe(1);
     sink.finishAll();
     await snapshotter.idle();
-    expect(snapshotter.afterJournaled(engine, 26)).toBe(true);
+    expect(snapshotter.afterApplied(engine, 26)).toBe(true);
     sink.finishAll();
     await snapshotter.idle();
     expect(sink.saved).toEqual([10, 26]);
@@ -270,10 +270,10 @@ describe('Snapshotter (unit)', () => {
     });
     const engine = new Engine(registry);
     clock = 999;
-    expect(snapshotter.afterJournaled(engine, 6)).toBe(false);
+    expect(snapshotter.afterApplied(engine, 6)).toBe(false);
     clock = 1000;
-    expect(snapshotter.afterJournaled(engine, 5)).toBe(false);
-    expect(snapshotter.afterJournaled(engine, 6)).toBe(true);
+    expect(snapshotter.afterApplied(engine, 5)).toBe(false);
+    expect(snapshotter.afterApplied(engine, 6)).toBe(true);
     sink.finishAll();
     await snapshotter.idle();
     expect(sink.saved).toEqual([6]);
@@ -293,10 +293,10 @@ describe('Snapshotter (unit)', () => {
       { everyCommands: 100, everyMs: 1e9, onError: (_, seq) => errors.push(seq) },
     );
     const engine = new Engine(registry);
-    expect(snapshotter.afterJournaled(engine, 100)).toBe(true);
+    expect(snapshotter.afterApplied(engine, 100)).toBe(true);
     await snapshotter.idle();
     fail = false;
-    expect(snapshotter.afterJournaled(engine, 101)).toBe(true);
+    expect(snapshotter.afterApplied(engine, 101)).toBe(true);
     await snapshotter.idle();
     expect(errors).toEqual([100]);
     expect(saved).toEqual([101]);

@@ -9,15 +9,23 @@ import { createJournalDatabase, type JournalDatabase } from './journal-database.
 
 const registry = createMarketRegistry();
 
+interface Prepared {
+  readonly executed: readonly JournaledCommand[];
+  readonly replies: readonly Reply[];
+}
+
 /** Collects what the sequencer hands on, in order. */
-class RecordingSink implements BatchSink {
+class RecordingSink implements BatchSink<Prepared> {
   readonly published: JournaledCommand[] = [];
   readonly replies: Reply[] = [];
-  async publish(batch: readonly JournaledCommand[]): Promise<void> {
-    this.published.push(...batch);
+  prepare(executed: readonly JournaledCommand[], replies: readonly Reply[]): Prepared {
+    return { executed, replies };
   }
-  async publishReplies(replies: readonly Reply[]): Promise<void> {
-    this.replies.push(...replies);
+  async send(batches: readonly Prepared[]): Promise<void> {
+    for (const b of batches) {
+      this.published.push(...b.executed);
+      this.replies.push(...b.replies);
+    }
   }
 }
 

@@ -2,6 +2,7 @@ export { type AppliedCommand, applyWireCommand } from './apply-command.js';
 export {
   type AppendOptions,
   DuplicateRequestError,
+  FencedOutError,
   Journal,
   type JournalEntry,
   JournalError,

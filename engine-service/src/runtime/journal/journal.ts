@@ -35,6 +35,14 @@ export interface JournaledReply {
 
 export interface AppendOptions {
   /**
+   * The single writer's fence, checked in the insert's own statement (one round trip):
+   * the append writes only if no newer token has journaled, raises the stored token to
+   * `token`, and records `publishedSeq` (how far the writer has published, where the
+   * next recovery republishes from). Otherwise nothing is written and
+   * {@link FencedOutError} is thrown.
+   */
+  readonly fence?: { readonly token: number; readonly publishedSeq: number };
+  /**
    * Runs inside the append's transaction, before the insert: a lease can check its
    * fencing token here, so a deposed engine cannot journal. Throwing rolls back.
    */
@@ -69,6 +77,11 @@ export class SequenceConflictError extends JournalError {
   override name = 'SequenceConflictError';
 }
 
+/** An append was refused because a writer with a newer fencing token has journaled. */
+export class FencedOutError extends JournalError {
+  override name = 'FencedOutError';
+}
+
 const PG_UNIQUE_VIOLATION = '23505';
 const REQUEST_ID_CONSTRAINT = 'engine_journal_request_id_key';
 
@@ -90,6 +103,17 @@ const READ_PAGE = `
   SELECT '[' || string_agg(concat('[', seq, ',', to_json(request_id), ',', coalesce(to_json(account_id)::text, 'null'),
            ',', time, ',', applied::text, ',', command, ']'), ',' ORDER BY seq) || ']' AS page
   FROM (SELECT * FROM engine_journal WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3) AS p`;
+
+// The same insert behind the fence: the UPDATE locks the fence row, so of two writers
+// the older one finds the newer token and inserts nothing.
+const FENCED_INSERT = `
+  WITH fence AS (
+    UPDATE engine_fence SET fencing_token = $2, published_seq = $3 WHERE fencing_token <= $2 RETURNING 1)
+  INSERT INTO engine_journal (seq, request_id, account_id, time, applied, command, reply)
+  SELECT seq, request_id, account_id, time, applied, command, reply
+  FROM json_to_recordset($1::json) AS r(
+    seq bigint, request_id text, account_id text, time bigint, applied boolean, command jsonb, reply jsonb)
+  WHERE EXISTS (SELECT 1 FROM fence)`;
 
 /** One row of a page, in {@link READ_PAGE}'s order. */
 type PageRow = [
@@ -117,6 +141,7 @@ export class Journal {
 
   /**
    * Appends a batch in one transaction with one multi-row insert: all entries or none.
+   * @throws FencedOutError when `options.fence` is older than the journal's token
    * @throws DuplicateRequestError when a request id is journaled already or repeated in the batch
    * @throws SequenceConflictError when a seq is journaled already
    */
@@ -136,7 +161,13 @@ export class Journal {
       })),
     );
     try {
-      if (options.inTransaction === undefined) {
+      if (options.fence !== undefined) {
+        const { token, publishedSeq } = options.fence;
+        const written = await this.pool.query(FENCED_INSERT, [rows, token, publishedSeq]);
+        if (written.rowCount !== entries.length) {
+          throw new FencedOutError(`fencing token ${token} is older than the journal's`);
+        }
+      } else if (options.inTransaction === undefined) {
         // A single statement is its own transaction: one round trip.
         await this.pool.query(INSERT, [rows]);
       } else {

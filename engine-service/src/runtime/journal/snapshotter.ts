@@ -36,13 +36,16 @@ export interface SnapshotTaken {
  * engine goes on. At most one write is in flight; while one is, a due snapshot waits
  * for the next call after it finishes.
  *
- * Call {@link Snapshotter.afterJournaled} after each batch is journaled, never before:
- * a snapshot must not include a command the journal could still lose.
+ * Call {@link Snapshotter.afterApplied} after each batch is applied, with the promise
+ * of its journal append: the state is copied at once (the engine may go on to the
+ * next batch before the journal has this one), and written only once the journal
+ * holds every command in it — a snapshot must not include a command the journal
+ * could still lose. If that append fails, the snapshot is dropped.
  *
  * @example
  * const snapshotter = new Snapshotter(store, { everyCommands: 100_000, everyMs: 60_000, startSeq });
- * // after each journaled batch:
- * snapshotter.afterJournaled(engine, lastSeqOfBatch);
+ * // after each applied batch:
+ * snapshotter.afterApplied(engine, lastSeqOfBatch, journalAppendOfBatch);
  * // on shutdown:
  * await snapshotter.idle();
  */
@@ -76,9 +79,11 @@ export class Snapshotter {
    * Takes a snapshot of `engine` when one is due: `seq` (the journal seq the engine
    * has applied up to) is `everyCommands` past the last snapshot, or `everyMs`
    * passed and `seq` moved. Checked on calls only: an idle engine has nothing new.
-   * @returns whether a snapshot was taken (its write is then under way)
+   * @param journaled settles when the journal holds every seq up to `seq`
+   *   (already journaled: omit it)
+   * @returns whether a snapshot was taken (its write then starts once `journaled` resolves)
    */
-  afterJournaled(engine: Engine, seq: number): boolean {
+  afterApplied(engine: Engine, seq: number, journaled?: Promise<unknown>): boolean {
     if (this.writing !== null || seq <= this.lastSeq) return false;
     const now = this.now();
     if (seq - this.lastSeq < this.options.everyCommands && now - this.lastAt < this.options.everyMs)
@@ -89,7 +94,7 @@ export class Snapshotter {
     this.maxPauseMs = Math.max(this.maxPauseMs, pauseMs);
     this.lastSeq = seq;
     this.lastAt = now;
-    this.writing = this.write(seq, snapshot, pauseMs);
+    this.writing = this.write(seq, snapshot, pauseMs, journaled);
     return true;
   }
 
@@ -98,7 +103,21 @@ export class Snapshotter {
     await this.writing;
   }
 
-  private async write(seq: number, snapshot: EngineSnapshot, pauseMs: number): Promise<void> {
+  private async write(
+    seq: number,
+    snapshot: EngineSnapshot,
+    pauseMs: number,
+    journaled: Promise<unknown> | undefined,
+  ): Promise<void> {
+    if (journaled !== undefined) {
+      try {
+        await journaled;
+      } catch {
+        // The journal lost the batch: this state must never be saved (the engine stops).
+        this.writing = null;
+        return;
+      }
+    }
     const started = this.now();
     try {
       await this.sink.save(seq, snapshot);

@@ -19,6 +19,7 @@ import {
   type PublicTrade,
   REDIS_KEYS,
   type RedisKeys,
+  type Reply,
   toReply,
   toWireEvent,
 } from '@exchange/protocol';
@@ -50,6 +51,13 @@ interface MarketState {
   top: string;
 }
 
+/** A batch's Redis commands, built by {@link RedisPublisher.prepare}, not yet sent. */
+export interface PreparedPublication {
+  readonly pipeline: ChainableCommander;
+  /** Commands in the pipeline. */
+  readonly size: number;
+}
+
 /** What a batch touched, in the order first touched. */
 interface Touched {
   readonly depthMarkets: Set<string>;
@@ -59,8 +67,9 @@ interface Touched {
 }
 
 /**
- * The Redis side of the engine's output. Call {@link publish} once per batch, after
- * the journal committed it.
+ * The Redis side of the engine's output. Call {@link prepare} right after a batch is
+ * applied and {@link send} once the journal committed it (or {@link publish}, both at
+ * once, when the engine is not ahead of the journal).
  *
  * The pipeline's order is the contract:
  * 1. **read models** of what the batch touched (`depth`, `bookTicker`, `ticker` per
@@ -69,7 +78,8 @@ interface Touched {
  *    model sees at least that state (a client that gets its reply and lists its
  *    open orders finds the new order; a depth snapshot fetched after a diff has a
  *    `lastUpdateId` at least the diff's);
- * 2. **replies**, one per command, on `reply:{requestId}`;
+ * 2. **replies**, one per command, on `reply:{requestId}`, then the extra replies
+ *    (rejections, redeliveries) given to `prepare`;
  * 3. per command in sequence order: its **trades** on `md:trades@{market}`, its
  *    **depth diff** on `md:depth@{market}` (the `DEPTH` event, with `updateId`),
  *    and an **account update** on `md:account@{accountId}` for every account it
@@ -101,29 +111,50 @@ export class RedisPublisher {
   }
 
   /**
-   * Publishes one journaled batch in one pipeline.
+   * Publishes one journaled batch in one pipeline: {@link prepare} then {@link send}.
    * @throws the first error Redis answered to any command of the pipeline
    */
-  async publish(batch: readonly JournaledCommand[]): Promise<void> {
-    const last = batch.at(-1);
-    if (last === undefined) return;
-    const { seq, time } = last.result;
-    const touched: Touched = {
-      depthMarkets: new Set(),
-      tradeMarkets: new Set(),
-      balanceAccounts: new Set(),
-      orderAccounts: new Set(),
-    };
-    for (const { result } of batch) this.collect(result, touched);
+  async publish(batch: readonly JournaledCommand[], replies: readonly Reply[] = []): Promise<void> {
+    await RedisPublisher.send([this.prepare(batch, replies)]);
+  }
 
+  /**
+   * Builds a batch's pipeline without sending it. Call it right after the batch was
+   * applied, while the engine's state is exactly the batch's (the read models are
+   * read from the engine now), and send it once the journal has the batch: the
+   * engine may apply further batches in between.
+   *
+   * @param replies answers published as they are, after the batch's own replies:
+   *   protocol rejections and answers to redelivered requests
+   */
+  prepare(batch: readonly JournaledCommand[], replies: readonly Reply[] = []): PreparedPublication {
     const pipeline = this.redis.pipeline();
-    const tickers = this.writeReadModels(pipeline, touched, seq, time);
-    this.publishReplies(pipeline, batch);
+    let tickers: Array<[channel: string, message: string]> = [];
+    const last = batch.at(-1);
+    if (last !== undefined) {
+      const touched: Touched = {
+        depthMarkets: new Set(),
+        tradeMarkets: new Set(),
+        balanceAccounts: new Set(),
+        orderAccounts: new Set(),
+      };
+      for (const { result } of batch) this.collect(result, touched);
+      tickers = this.writeReadModels(pipeline, touched, last.result.seq, last.result.time);
+      this.publishReplies(pipeline, batch);
+    }
+    for (const reply of replies) pipeline.publish(this.keys.reply(reply.requestId), JSON.stringify(reply));
     for (const command of batch) this.publishEvents(pipeline, command);
     for (const [channel, message] of tickers) pipeline.publish(channel, message);
+    return { pipeline, size: pipeline.length };
+  }
 
-    const answers = (await pipeline.exec()) ?? [];
-    for (const [error] of answers) if (error) throw error;
+  /**
+   * Sends prepared pipelines, in order (one connection runs them in the order sent).
+   * @throws the first error Redis answered to any command
+   */
+  static async send(prepared: readonly PreparedPublication[]): Promise<void> {
+    const answers = await Promise.all(prepared.map((p) => (p.size === 0 ? [] : p.pipeline.exec())));
+    for (const list of answers) for (const [error] of list ?? []) if (error) throw error;
   }
 
   /** Counts a result's trades in the 24 h tickers without publishing anything. */
