@@ -25,4 +25,14 @@ export interface HttpRoute {
 }
 
 /** Every REST route, in no particular order: matching follows API Gateway's priority, not this list. */
-export const HTTP_ROUTES: readonly HttpRoute[] = [{ method: 'GET', path: '/health', handler: 'http/health' }];
+export const HTTP_ROUTES: readonly HttpRoute[] = [
+  { method: 'GET', path: '/health', handler: 'http/health' },
+  // Accounts and API keys (functions/src/http/v1/accounts.ts).
+  { method: 'POST', path: '/api/v1/accounts', handler: 'http/v1/accounts', export: 'signUp' },
+  { method: 'GET', path: '/api/v1/keys', handler: 'http/v1/accounts', export: 'listKeys' },
+  { method: 'POST', path: '/api/v1/keys', handler: 'http/v1/accounts', export: 'createKey' },
+  { method: 'DELETE', path: '/api/v1/keys', handler: 'http/v1/accounts', export: 'revokeKey' },
+  // Unknown paths under each face: 404 in that face's error format.
+  { method: 'ANY', path: '/api/v1/{proxy+}', handler: 'http/not-found', export: 'v1' },
+  { method: 'ANY', path: '/api/v3/{proxy+}', handler: 'http/not-found', export: 'v3' },
+];

@@ -32,7 +32,7 @@ const { values } = parseArgs({
     commands: { type: 'string', default: '30000' },
     accounts: { type: 'string', default: '1000' },
     senders: { type: 'string', default: '4' },
-    window: { type: 'string', default: '50' },
+    window: { type: 'string', default: '400' },
     'snapshot-every': { type: 'string', default: '5000' },
     'recovery-commands': { type: 'string', default: '1000000' },
     'skip-recovery': { type: 'boolean', default: false },
@@ -44,7 +44,7 @@ if (values.help) {
   console.log(
     [
       'usage: npm run bench:engine-service -- [--json] [--skip-recovery]',
-      '  [--commands N (30000 timed)] [--accounts A (1000)] [--senders S (4)] [--window W (50 unanswered)]',
+      '  [--commands N (30000 timed)] [--accounts A (1000)] [--senders S (4)] [--window W (400 unanswered: enough to keep the pipeline full)]',
       '  [--snapshot-every C (5000 commands)] [--recovery-commands R (1000000)]',
     ].join('\n'),
   );

@@ -1,0 +1,280 @@
+/**
+ * Accounts and API keys in PostgreSQL (`functions/migrations/1764090000000_accounts.sql`).
+ *
+ * Secrets are sealed with the server key before they are written and opened only on
+ * lookup; listing never reads them. Lookups are cached in memory for
+ * `API_KEY_CACHE_MS` (default 5 s), found and not-found alike: a key revoked through
+ * this process stops working here at once, and in every other process (other Lambda
+ * instances) within that bound.
+ */
+import type pg from 'pg';
+import { database } from '../db/pool.js';
+import { newAccountId, randomAlphanumeric } from './credentials.js';
+import { SecretBox, serverSecretKey } from './secret-box.js';
+
+/** What an API key may do: `read` (account data) and `trade` (orders, cancels, key management). */
+export type Permission = 'read' | 'trade';
+
+/** Every permission, the default for a new key. */
+export const PERMISSIONS: readonly Permission[] = ['read', 'trade'];
+
+/** At most this many unrevoked keys per account. */
+export const MAX_ACTIVE_KEYS_PER_ACCOUNT = 20;
+
+/** An API key as the authenticator needs it: the opened secret and whether it may be used. */
+export interface ApiKeyRecord {
+  readonly apiKey: string;
+  readonly accountId: string;
+  readonly secretKey: string;
+  readonly permissions: readonly Permission[];
+  /** Revoked, or its account is suspended: the key must be refused. */
+  readonly revoked: boolean;
+}
+
+/** An API key as its owner may list it: never the secret. */
+export interface ApiKeySummary {
+  readonly apiKey: string;
+  readonly label: string;
+  readonly permissions: readonly Permission[];
+  readonly createdAt: string;
+  readonly revokedAt: string | null;
+}
+
+/** A key just made: the only time its secret is shown. */
+export interface NewApiKey {
+  readonly accountId: string;
+  readonly apiKey: string;
+  readonly secretKey: string;
+  readonly label: string;
+  readonly permissions: readonly Permission[];
+}
+
+export interface NewKeyOptions {
+  /** Up to 64 characters; empty when omitted. */
+  readonly label?: string;
+  /** Both when omitted. */
+  readonly permissions?: readonly Permission[];
+}
+
+/** What {@link AccountStore.createKey} did. */
+export type CreateKeyResult =
+  | { readonly ok: true; readonly key: NewApiKey }
+  | { readonly ok: false; readonly reason: 'UNKNOWN_ACCOUNT' | 'KEY_LIMIT_REACHED' };
+
+/** What {@link AccountStore.revokeKey} did. */
+export type RevokeKeyResult = 'REVOKED' | 'ALREADY_REVOKED' | 'NOT_FOUND';
+
+export interface AccountStoreOptions {
+  /** How long a lookup is reused; `API_KEY_CACHE_MS` or 5000. 0 disables the cache. */
+  readonly cacheTtlMs?: number;
+  /** Cached lookups kept at most (oldest dropped first); 10 000 when omitted. */
+  readonly cacheMaxEntries?: number;
+  /** Clock for the cache; `Date.now` when omitted. */
+  readonly now?: () => number;
+}
+
+interface CacheEntry {
+  readonly record: ApiKeyRecord | undefined;
+  readonly expiresAt: number;
+}
+
+interface KeyRow {
+  api_key: string;
+  account_id: string;
+  secret_sealed: Buffer;
+  permissions: Permission[];
+  revoked: boolean;
+}
+
+/**
+ * @example
+ * const store = new AccountStore(database(), new SecretBox(serverSecretKey()));
+ * const { accountId, apiKey, secretKey } = await store.createAccount();
+ * const record = await store.lookupKey(apiKey); // { accountId, secretKey, revoked: false, … }
+ */
+export class AccountStore {
+  private readonly cacheTtlMs: number;
+  private readonly cacheMaxEntries: number;
+  private readonly now: () => number;
+  private readonly cache = new Map<string, CacheEntry>();
+  /** Lookups in flight, so a burst on a cold key costs one query. */
+  private readonly pending = new Map<string, Promise<ApiKeyRecord | undefined>>();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly box: SecretBox,
+    options: AccountStoreOptions = {},
+  ) {
+    this.cacheTtlMs = options.cacheTtlMs ?? Number(process.env.API_KEY_CACHE_MS || 5000);
+    this.cacheMaxEntries = options.cacheMaxEntries ?? 10_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Creates an account and its first API key in one transaction. */
+  async createAccount(options: NewKeyOptions = {}): Promise<NewApiKey> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const accountId = newAccountId();
+      await client.query('INSERT INTO accounts (id) VALUES ($1)', [accountId]);
+      const key = await this.insertKey(client, accountId, options);
+      await client.query('COMMIT');
+      return key;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Adds a key to an existing account, unless it already has {@link MAX_ACTIVE_KEYS_PER_ACCOUNT}. */
+  async createKey(accountId: string, options: NewKeyOptions = {}): Promise<CreateKeyResult> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      // Locking the account row serialises concurrent creations, so the limit holds.
+      const account = await client.query('SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE', [accountId]);
+      if (account.rowCount === 0) {
+        await client.query('ROLLBACK');
+        return { ok: false, reason: 'UNKNOWN_ACCOUNT' };
+      }
+      const { rows } = await client.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM api_keys WHERE account_id = $1 AND revoked_at IS NULL',
+        [accountId],
+      );
+      if ((rows[0]?.n ?? 0) >= MAX_ACTIVE_KEYS_PER_ACCOUNT) {
+        await client.query('ROLLBACK');
+        return { ok: false, reason: 'KEY_LIMIT_REACHED' };
+      }
+      const key = await this.insertKey(client, accountId, options);
+      await client.query('COMMIT');
+      return { ok: true, key };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** The account's keys, oldest first, revoked ones included; never a secret. */
+  async listKeys(accountId: string): Promise<ApiKeySummary[]> {
+    const { rows } = await this.pool.query<{
+      api_key: string;
+      label: string;
+      permissions: Permission[];
+      created_at: Date;
+      revoked_at: Date | null;
+    }>(
+      `SELECT api_key, label, permissions, created_at, revoked_at FROM api_keys
+       WHERE account_id = $1 ORDER BY created_at, api_key`,
+      [accountId],
+    );
+    return rows.map((r) => ({
+      apiKey: r.api_key,
+      label: r.label,
+      permissions: r.permissions,
+      createdAt: r.created_at.toISOString(),
+      revokedAt: r.revoked_at?.toISOString() ?? null,
+    }));
+  }
+
+  /**
+   * Revokes one of the account's own keys. A key of another account is `NOT_FOUND`,
+   * exactly like a key that does not exist, so nobody can probe for others' keys.
+   */
+  async revokeKey(accountId: string, apiKey: string): Promise<RevokeKeyResult> {
+    const { rows } = await this.pool.query<{ was_revoked: boolean }>(
+      `WITH target AS (
+         SELECT api_key, revoked_at FROM api_keys WHERE api_key = $1 AND account_id = $2 FOR UPDATE
+       )
+       UPDATE api_keys k SET revoked_at = coalesce(k.revoked_at, now())
+       FROM target t WHERE k.api_key = t.api_key
+       RETURNING t.revoked_at IS NOT NULL AS was_revoked`,
+      [apiKey, accountId],
+    );
+    this.forget(apiKey);
+    const row = rows[0];
+    if (row === undefined) return 'NOT_FOUND';
+    return row.was_revoked ? 'ALREADY_REVOKED' : 'REVOKED';
+  }
+
+  /**
+   * The key with its opened secret, or undefined when no such key exists. Cached (see
+   * the module comment); a revoked key comes back with `revoked: true`.
+   */
+  async lookupKey(apiKey: string): Promise<ApiKeyRecord | undefined> {
+    const cached = this.cache.get(apiKey);
+    if (cached !== undefined && cached.expiresAt > this.now()) return cached.record;
+    const inFlight = this.pending.get(apiKey);
+    if (inFlight !== undefined) return inFlight;
+    const lookup = this.fetchKey(apiKey).finally(() => this.pending.delete(apiKey));
+    this.pending.set(apiKey, lookup);
+    const record = await lookup;
+    this.remember(apiKey, record);
+    return record;
+  }
+
+  /** Drops a cached lookup (this process only). */
+  forget(apiKey: string): void {
+    this.cache.delete(apiKey);
+  }
+
+  private async fetchKey(apiKey: string): Promise<ApiKeyRecord | undefined> {
+    const { rows } = await this.pool.query<KeyRow>(
+      `SELECT k.api_key, k.account_id, k.secret_sealed, k.permissions,
+              (k.revoked_at IS NOT NULL OR a.status <> 'active') AS revoked
+       FROM api_keys k JOIN accounts a ON a.id = k.account_id
+       WHERE k.api_key = $1`,
+      [apiKey],
+    );
+    const row = rows[0];
+    if (row === undefined) return undefined;
+    return {
+      apiKey: row.api_key,
+      accountId: row.account_id,
+      secretKey: this.box.open(row.secret_sealed, row.api_key),
+      permissions: row.permissions,
+      revoked: row.revoked,
+    };
+  }
+
+  private remember(apiKey: string, record: ApiKeyRecord | undefined): void {
+    if (this.cacheTtlMs <= 0) return;
+    this.cache.delete(apiKey);
+    if (this.cache.size >= this.cacheMaxEntries) {
+      // Maps iterate in insertion order: the first entry is the oldest.
+      const oldest = this.cache.keys().next();
+      if (oldest.done !== true) this.cache.delete(oldest.value);
+    }
+    this.cache.set(apiKey, { record, expiresAt: this.now() + this.cacheTtlMs });
+  }
+
+  private async insertKey(
+    client: pg.PoolClient,
+    accountId: string,
+    options: NewKeyOptions,
+  ): Promise<NewApiKey> {
+    const apiKey = randomAlphanumeric();
+    const secretKey = randomAlphanumeric();
+    const label = options.label ?? '';
+    const permissions = [...new Set(options.permissions ?? PERMISSIONS)].sort();
+    await client.query(
+      'INSERT INTO api_keys (api_key, account_id, secret_sealed, label, permissions) VALUES ($1, $2, $3, $4, $5)',
+      [apiKey, accountId, this.box.seal(secretKey, apiKey), label, permissions],
+    );
+    return { accountId, apiKey, secretKey, label, permissions };
+  }
+}
+
+let shared: AccountStore | undefined;
+
+/**
+ * The process's store on the shared pool and the server key from configuration.
+ * @throws Error when the server key is missing or malformed (see `serverSecretKey`)
+ */
+export function accountStore(): AccountStore {
+  shared ??= new AccountStore(database(), new SecretBox(serverSecretKey()));
+  return shared;
+}

@@ -1,0 +1,36 @@
+/**
+ * Sending a command to the engine and answering with its reply: the one path every
+ * write endpoint (orders, cancels, on-ramp, withdrawals) takes.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Command, Reply } from '@exchange/protocol';
+import { enqueueCommand } from './orders-queue.js';
+import { sendAndAwaitReply } from './replies.js';
+
+/** How long an API call waits for the engine's reply before answering 202 (`REPLY_TIMEOUT_MS`). */
+export function replyTimeoutMs(): number {
+  const value = Number(process.env.REPLY_TIMEOUT_MS || 5000);
+  return Number.isFinite(value) && value > 0 ? value : 5000;
+}
+
+/** A fresh request id: the command's idempotency key. */
+export function newRequestId(): string {
+  return randomUUID();
+}
+
+/** The engine's reply, or `pending` when it did not come within the bound. */
+export type Submitted =
+  | { readonly status: 'done'; readonly reply: Reply }
+  | { readonly status: 'pending'; readonly requestId: string };
+
+/**
+ * Enqueues `command` and waits for the engine's reply.
+ * @example
+ * const out = await submitCommand({ type: 'DEPOSIT', requestId: newRequestId(), accountId, asset: 'USDC', amount: '100' });
+ */
+export async function submitCommand(command: Command, timeoutMs = replyTimeoutMs()): Promise<Submitted> {
+  const reply = await sendAndAwaitReply(command.requestId, () => enqueueCommand(command), timeoutMs);
+  return reply === undefined
+    ? { status: 'pending', requestId: command.requestId }
+    : { status: 'done', reply };
+}
