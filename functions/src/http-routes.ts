@@ -4,6 +4,9 @@
  * route added here exists in both places or in neither.
  */
 
+import { MARKET_DATA_ROUTES } from './http/market-data-routes.js';
+import { TRADING_ROUTES } from './http/trading-routes.js';
+
 /** An HTTP method as API Gateway route keys spell it; `ANY` matches every method. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'ANY';
 
@@ -32,6 +35,8 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   { method: 'GET', path: '/api/v1/keys', handler: 'http/v1/accounts', export: 'listKeys' },
   { method: 'POST', path: '/api/v1/keys', handler: 'http/v1/accounts', export: 'createKey' },
   { method: 'DELETE', path: '/api/v1/keys', handler: 'http/v1/accounts', export: 'revokeKey' },
+  ...MARKET_DATA_ROUTES,
+  ...TRADING_ROUTES,
   // Unknown paths under each face: 404 in that face's error format.
   { method: 'ANY', path: '/api/v1/{proxy+}', handler: 'http/not-found', export: 'v1' },
   { method: 'ANY', path: '/api/v3/{proxy+}', handler: 'http/not-found', export: 'v3' },

@@ -1,0 +1,4 @@
+/** The market data routes of both faces (`/api/v1`, `/api/v3`); part of `HTTP_ROUTES`. */
+import type { HttpRoute } from '../http-routes.js';
+
+export const MARKET_DATA_ROUTES: readonly HttpRoute[] = [];
