@@ -3,7 +3,8 @@
  * from the environment; SIGTERM/SIGINT finish the batch in hand and exit 0; a lost
  * lease or a failed journal write exits 1 (ECS restarts it, recovery takes over).
  *
- * Run Node with `--no-allocation-site-pretenuring` (see src/core/README.md). Every
+ * Run Node with `--no-allocation-site-pretenuring --max-semi-space-size=64` (see
+ * src/core/README.md and the README's engine-service benchmark). Every
  * setting has a default for the local cloud; tests set their own queues, Redis
  * prefix, lease key and timings through the same variables.
  */

@@ -125,10 +125,18 @@ export async function startEngineService(config: EngineServiceConfig): Promise<R
       ?.published_seq ?? 0,
   );
   const unpublished: { entry: JournalRecord; result: ExecutionResult | null }[] = [];
+  // Replayed trades of the last day refill the 24 h tickers (those before the snapshot
+  // do not come back: the ticker then starts from the snapshot).
+  const dayAgo = Date.now() - 86_400_000;
+  const recentTrades: ExecutionResult[] = [];
   const recovered = await recover(registry, journal, snapshots, {
     snapshotAtOrBefore: published,
     onReplayed: (entry, result) => {
-      if (entry.seq > published) unpublished.push({ entry, result });
+      if (entry.seq > published)
+        unpublished.push({ entry, result }); // counted when republished
+      else if (result !== null && entry.time >= dayAgo && result.events.some((e) => e.type === 'TRADE')) {
+        recentTrades.push(result);
+      }
     },
   });
   const engine = recovered.engine;
@@ -151,6 +159,8 @@ export async function startEngineService(config: EngineServiceConfig): Promise<R
     onSaved: (info) => logger.info(info, 'snapshot saved'),
   });
   const redisPublisher = new RedisPublisher({ redis, engine, keys });
+  for (const result of recentTrades) redisPublisher.countTrades(result);
+  recentTrades.length = 0;
   const eventsPublisher = new EventsQueuePublisher({ client: sqs, queueUrl: eventsQueueUrl, registry });
   const sink: BatchSink<PreparedBatch> = {
     prepare: (executed, replies) => ({ redis: redisPublisher.prepare(executed, replies), executed }),

@@ -139,6 +139,8 @@ export class Sequencer<P = unknown> {
   private failure: { readonly error: unknown } | null = null;
   private readonly changes = new Changes();
   private onPublished: ((outcome: BatchOutcome) => void) | undefined;
+  /** Cuts {@link run}'s receives short (on a failure). */
+  private stopReceiving: AbortController | undefined;
 
   constructor(private readonly options: SequencerOptions<P>) {
     this.seq = options.lastSeq;
@@ -158,22 +160,26 @@ export class Sequencer<P = unknown> {
 
   /**
    * Receives and sequences batches until `signal` aborts, then finishes what it
-   * received (journal, delete, publish) and resolves.
+   * received (journal, delete, publish) and resolves. Stopping lets the receives in
+   * flight come back (within the long-poll wait) and processes what they bring: a
+   * long poll cut short can still be answered on the server, and its messages would
+   * then stay invisible for the whole visibility timeout. After a failure, receives
+   * are cut short.
    * @param onBatch told of each batch once it is published, in order
    * @throws the first failure of a receive, append, delete or publish
    */
   async run(signal: AbortSignal, onBatch?: (outcome: BatchOutcome) => void): Promise<void> {
     this.onPublished = onBatch;
     const stop = new AbortController();
-    const stopReceiving = () => stop.abort();
-    signal.addEventListener('abort', stopReceiving, { once: true });
-    if (signal.aborted) stop.abort();
+    this.stopReceiving = stop;
+    const wake = () => this.changes.notify();
+    signal.addEventListener('abort', wake, { once: true });
     const inbox: { messages: Message[]; receivedAt: number }[] = [];
     let receiving = this.options.receivers ?? 2;
 
     const receiver = async (): Promise<void> => {
       try {
-        while (!stop.signal.aborted) {
+        while (!signal.aborted && !stop.signal.aborted) {
           if (inbox.length >= MAX_INBOX) {
             await this.changes.wait();
             continue;
@@ -183,7 +189,7 @@ export class Sequencer<P = unknown> {
           this.changes.notify();
         }
       } catch (error) {
-        // An aborted long poll is how stopping interrupts it.
+        // An aborted long poll is how a failure interrupts it.
         if (!stop.signal.aborted) this.fail(error);
       } finally {
         receiving -= 1;
@@ -210,7 +216,7 @@ export class Sequencer<P = unknown> {
       await this.flush();
     } finally {
       stop.abort();
-      signal.removeEventListener('abort', stopReceiving);
+      signal.removeEventListener('abort', wake);
       this.changes.notify();
       await Promise.all(receivers);
       this.onPublished = undefined;
@@ -396,6 +402,7 @@ export class Sequencer<P = unknown> {
 
   private fail(error: unknown): void {
     this.failure ??= { error };
+    this.stopReceiving?.abort();
     this.changes.notify();
   }
 

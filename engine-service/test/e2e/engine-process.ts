@@ -48,7 +48,13 @@ export class EngineProcess {
     const root = workspaceRoot();
     this.child = spawn(
       process.execPath,
-      ['--no-allocation-site-pretenuring', '--import', 'tsx', join(root, 'engine-service', 'src', 'main.ts')],
+      [
+        '--no-allocation-site-pretenuring',
+        '--max-semi-space-size=64',
+        '--import',
+        'tsx',
+        join(root, 'engine-service', 'src', 'main.ts'),
+      ],
       {
         cwd: join(root, 'engine-service'),
         env: { ...process.env, ...env },

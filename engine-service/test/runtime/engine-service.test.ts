@@ -16,7 +16,7 @@ import { createJournalDatabase, type JournalDatabase } from './journal-database.
 const registry = createMarketRegistry();
 const prefix = `test-${randomBytes(4).toString('hex')}:`;
 const keys = redisKeys(prefix);
-const logger = pino({ level: 'silent' });
+const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
 let db: JournalDatabase;
 let sqs: LocalSqs;
@@ -140,5 +140,38 @@ describe('the engine service', () => {
     expect(startedWhileFirstRan).toBe(false);
     expect((await answered)[0]).toMatchObject({ ok: true, seq: 4 });
     await running.stop();
+  });
+
+  it('keeps the 24 h ticker across a restart: the journal refills it', async () => {
+    // Prepare: erin sells dave 1 SOL, then the engine restarts (same lease key: the
+    // fencing token keeps growing, as the journal's fence requires)
+    const lease = `${prefix}lease-2`;
+    const first = await start(lease);
+    const traded = replies(['t-1', 't-2', 't-3', 't-4']);
+    await send({ type: 'DEPOSIT', requestId: 't-1', accountId: 'dave', asset: 'USDC', amount: '1000' });
+    await send({ type: 'DEPOSIT', requestId: 't-2', accountId: 'erin', asset: 'SOL', amount: '5' });
+    const order = { market: 'SOL_USDC', orderType: 'LIMIT', price: '100.00', quantity: '1' };
+    await send({ type: 'CREATE_ORDER', requestId: 't-3', accountId: 'dave', side: 'BUY', ...order });
+    await send({ type: 'CREATE_ORDER', requestId: 't-4', accountId: 'erin', side: 'SELL', ...order });
+    await traded;
+    await first.stop();
+    // The stopped engine's last long polls (1 s) stay open on the server, and a message
+    // arriving meanwhile would be handed to them and only come back after the visibility
+    // timeout: send the next orders once they have expired.
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    const second = await start(lease);
+
+    // Act: a second trade after the restart
+    const again = replies(['t-5', 't-6']);
+    await send({ type: 'CREATE_ORDER', requestId: 't-5', accountId: 'dave', side: 'BUY', ...order });
+    await send({ type: 'CREATE_ORDER', requestId: 't-6', accountId: 'erin', side: 'SELL', ...order });
+    await again;
+    await second.stop();
+
+    // Assess: both trades are in the window, the one before the restart included
+    const reader = new Redis(redisService.url);
+    const ticker = JSON.parse((await reader.get(keys.ticker('SOL_USDC'))) ?? '{}');
+    reader.disconnect();
+    expect(ticker).toMatchObject({ count: 2, volume: '2.000', lastPrice: '100.00' });
   });
 });

@@ -1,0 +1,165 @@
+/**
+ * `npm run bench:db [-- --json] [--trades N] [--load N] [--queries N]`
+ *
+ * The persistence path: trades persisted per second by the DB processor
+ * (`processor-run.ts`), then the p99 of the candle query with millions of trades
+ * stored (`load.ts`, `query-run.ts`). A scratch database of its own, dropped at the
+ * end. Prints the tables, records full runs in `bench/results/` and, with `--json`,
+ * prints the metrics as the last stdout line. Progress goes to stderr.
+ */
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { migrateFunctionsDatabase } from '@exchange/functions/db/migrate';
+import { createScratchDatabase } from '@exchange/localstack';
+import { type Metric, table } from '../engine/report.js';
+import { machine } from '../machine.js';
+import { loadTrades } from './load.js';
+import { type ProcessorBenchResult, runProcessorBench } from './processor-run.js';
+import { measureKlines } from './query-run.js';
+import { verdicts, writeResults } from './results.js';
+
+const RESULTS_DIR = new URL('../../results/', import.meta.url);
+const FULL_LOAD = 5_000_000;
+
+const { values } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    trades: { type: 'string', default: '50000' },
+    load: { type: 'string', default: String(FULL_LOAD) },
+    queries: { type: 'string', default: '1000' },
+    help: { type: 'boolean', default: false },
+  },
+  strict: true,
+});
+if (values.help) {
+  console.log(
+    'usage: npm run bench:db -- [--json] [--trades N (50000)] [--load N (5000000)] [--queries N (1000)]',
+  );
+  process.exit(0);
+}
+const integer = (name: 'trades' | 'load' | 'queries', min: number): number => {
+  const n = Number(values[name]);
+  if (!Number.isSafeInteger(n) || n < min)
+    throw new Error(`--${name} must be an integer ≥ ${min}, got ${values[name]}`);
+  return n;
+};
+const options = {
+  trades: integer('trades', 1_000),
+  load: integer('load', 10_000),
+  queries: integer('queries', 10),
+};
+const log = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+const loadAtStart = os.loadavg()[0] ?? 0;
+const date = new Date().toISOString();
+
+const db = await createScratchDatabase({
+  prefix: 'bench_db',
+  migrate: migrateFunctionsDatabase,
+  poolSize: 4,
+});
+let processor: ProcessorBenchResult[];
+let load: Awaited<ReturnType<typeof loadTrades>>;
+let queries: Awaited<ReturnType<typeof measureKlines>>[];
+try {
+  processor = [];
+  for (const lanes of ['serial', 'per-group'] as const) {
+    processor.push(await runProcessorBench(db.pool, options.trades, lanes, log));
+  }
+  load = await loadTrades(db.pool, options.load, { log });
+  const range = { first: load.firstTime, last: load.lastTime };
+  log('klines 1m over 24 h…');
+  const day = await measureKlines(db.pool, '1m', 86_400_000, range, options.queries);
+  log('klines 1h over 30 days…');
+  const month = await measureKlines(db.pool, '1h', 30 * 86_400_000, range, options.queries);
+  queries = [day, month];
+} finally {
+  await db.drop();
+}
+const host = machine(loadAtStart);
+
+const round = (value: number, digits: number): number => Number(value.toFixed(digits));
+const serial = processor[0] as ProcessorBenchResult;
+const [day, month] = queries as [(typeof queries)[0], (typeof queries)[0]];
+const metrics: Record<string, Metric> = {
+  trades_per_s: { value: Math.round(serial.tradesPerS), unit: 'trades/s' },
+  klines_1m_24h_p99_ms: { value: round(day.p99, 2), unit: 'ms' },
+  klines_1h_30d_p99_ms: { value: round(month.p99, 2), unit: 'ms' },
+};
+
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+const ms = (n: number): string => n.toFixed(2);
+console.log(
+  [
+    'DB processor: engine events in events.fifo records, batches of ≤ 10, one statement per batch',
+    table([
+      [
+        'lanes',
+        'trades',
+        'events',
+        'batches',
+        'seconds',
+        'trades/s',
+        'events/s',
+        'batch p50 ms',
+        'batch p99 ms',
+      ],
+      ...processor.map((p) => [
+        `${p.lanes} (${p.laneCount})`,
+        int(p.trades),
+        int(p.events),
+        int(p.batches),
+        p.seconds.toFixed(2),
+        int(p.tradesPerS),
+        int(p.eventsPerS),
+        ms(p.batchMs.p50),
+        ms(p.batchMs.p99),
+      ]),
+    ]),
+    '',
+    `Stored: ${int(load.trades)} trades over ${int((load.lastTime - load.firstTime) / 86_400_000)} days loaded in ${load.seconds.toFixed(1)} s through the klines trigger;` +
+      ` ${int(load.klineRows)} candle rows; candles = GROUP BY of raw trades (${load.checked}): ${load.exact}`,
+    table([
+      ['klines query', 'queries', 'candles', 'p50 ms', 'p99 ms', 'max ms'],
+      ...queries.map((q) => [
+        `${q.interval} over ${int(q.windowMs / 3_600_000)} h`,
+        int(q.queries),
+        int(q.candles),
+        ms(q.p50),
+        ms(q.p99),
+        ms(q.max),
+      ]),
+    ]),
+    '',
+    'Targets',
+    table([
+      ['metric', 'value', 'target', 'met'],
+      ...verdicts(metrics).map((v) => [v.key, String(v.value), v.target, v.met ? 'yes' : 'NO']),
+    ]),
+    '',
+    `Load average (1 min): ${host.loadAverage.start.toFixed(2)} at start, ${host.loadAverage.end.toFixed(2)} at end; ${host.cores} cores.`,
+  ].join('\n'),
+);
+if (!load.exact) {
+  console.log('WARNING: stored candles differ from the raw trades.');
+  process.exitCode = 1;
+}
+if (options.load >= FULL_LOAD) {
+  const file = writeResults(RESULTS_DIR, {
+    bench: 'db',
+    date,
+    machine: host,
+    options,
+    metrics,
+    processor,
+    load,
+    queries,
+  });
+  console.log(`\nRecorded in ${file}`);
+} else {
+  console.log(`\nSmaller load than ${int(FULL_LOAD)} trades: not recorded.`);
+}
+if (values.json) {
+  console.log(JSON.stringify({ bench: 'db', node: host.node, cores: host.cores, metrics }));
+}

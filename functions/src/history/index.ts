@@ -1,0 +1,39 @@
+export {
+  isKlineInterval,
+  KLINE_INTERVAL_MS,
+  KLINE_INTERVALS,
+  KLINE_ORIGIN_MS,
+  type KlineInterval,
+  klineOpenTime,
+} from './kline-intervals.js';
+export {
+  type BinanceKline,
+  DEFAULT_KLINE_LIMIT,
+  type Kline,
+  type KlineQuery,
+  klines,
+  MAX_KLINE_LIMIT,
+  type SeedKline,
+  toBinanceKline,
+  toSeedKline,
+} from './klines.js';
+export {
+  DEFAULT_ORDER_LIMIT,
+  MAX_ORDER_LIMIT,
+  type OrderHistoryQuery,
+  type OrderRecord,
+  orderById,
+  orderHistory,
+} from './orders.js';
+export type { Queryable } from './queryable.js';
+export { TICKER_WINDOW_MINUTES, ticker24h } from './ticker.js';
+export {
+  DEFAULT_TRADE_LIMIT,
+  type FillQuery,
+  fills,
+  MAX_TRADE_LIMIT,
+  recentTrades,
+  type TradeRangeQuery,
+  type TradeRecord,
+  trades,
+} from './trades.js';

@@ -1,0 +1,23 @@
+export * from './binance-shapes.js';
+export { divideDecimal, padDecimals, zeroWith } from './exact-decimal.js';
+export * from './native-shapes.js';
+export {
+  bookTickersOf,
+  depthOf,
+  lastTradeQuantitiesOf,
+  type MarketSummary,
+  summariesOf,
+  ticker24hOf,
+  tickers24hOf,
+} from './sources.js';
+export {
+  binanceSymbolOf,
+  findMarket,
+  marketRegistry,
+  perMarket,
+  resolveMarket,
+  resolveMarketList,
+  SYMBOL_LIST_RANGE,
+  type SymbolSelection,
+  selectMarkets,
+} from './symbols.js';
