@@ -10,6 +10,7 @@ const config = {
     '<rootDir>/engine-service',
     '<rootDir>/functions',
     '<rootDir>/localstack',
+    '<rootDir>/infra',
     '<rootDir>/bench',
   ],
   testMatch: ['**/test/**/*.test.ts'],
