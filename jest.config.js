@@ -11,6 +11,7 @@ const config = {
     '<rootDir>/functions',
     '<rootDir>/localstack',
     '<rootDir>/infra',
+    '<rootDir>/market-maker',
     '<rootDir>/bench',
   ],
   testMatch: ['**/test/**/*.test.ts'],
