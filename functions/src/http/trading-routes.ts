@@ -1,4 +1,28 @@
 /** The trading routes of both faces (`/api/v1`, `/api/v3`); part of `HTTP_ROUTES`. */
 import type { HttpRoute } from '../http-routes.js';
 
-export const TRADING_ROUTES: readonly HttpRoute[] = [];
+const v1 = 'http/v1/trading';
+const v3 = 'http/v3/trading';
+
+export const TRADING_ROUTES: readonly HttpRoute[] = [
+  // Native face (functions/src/http/v1/trading.ts, onramp.ts, withdrawals.ts).
+  { method: 'POST', path: '/api/v1/order', handler: v1, export: 'placeOrderHandler' },
+  { method: 'DELETE', path: '/api/v1/order', handler: v1, export: 'cancelOrderHandler' },
+  { method: 'GET', path: '/api/v1/order', handler: v1, export: 'getOrderHandler' },
+  { method: 'GET', path: '/api/v1/orders', handler: v1, export: 'openOrdersHandler' },
+  { method: 'DELETE', path: '/api/v1/orders', handler: v1, export: 'cancelAllHandler' },
+  { method: 'GET', path: '/api/v1/balances', handler: v1, export: 'balancesHandler' },
+  { method: 'GET', path: '/api/v1/fills', handler: v1, export: 'fillsHandler' },
+  { method: 'POST', path: '/api/v1/onramp', handler: 'http/v1/onramp' },
+  { method: 'POST', path: '/api/v1/withdrawals', handler: 'http/v1/withdrawals', export: 'createWithdrawal' },
+  { method: 'GET', path: '/api/v1/withdrawals', handler: 'http/v1/withdrawals', export: 'listWithdrawals' },
+  // Binance face (functions/src/http/v3/trading.ts).
+  { method: 'POST', path: '/api/v3/order', handler: v3, export: 'newOrderHandler' },
+  { method: 'POST', path: '/api/v3/order/test', handler: v3, export: 'testOrderHandler' },
+  { method: 'DELETE', path: '/api/v3/order', handler: v3, export: 'cancelOrderHandler' },
+  { method: 'GET', path: '/api/v3/order', handler: v3, export: 'queryOrderHandler' },
+  { method: 'GET', path: '/api/v3/openOrders', handler: v3, export: 'openOrdersHandler' },
+  { method: 'DELETE', path: '/api/v3/openOrders', handler: v3, export: 'cancelOpenOrdersHandler' },
+  { method: 'GET', path: '/api/v3/account', handler: v3, export: 'accountHandler' },
+  { method: 'GET', path: '/api/v3/myTrades', handler: v3, export: 'myTradesHandler' },
+];
