@@ -100,6 +100,7 @@ export async function startExchange(options: ExchangeOptions = {}): Promise<Runn
     };
     // The route handlers run in this process and read their settings on first use.
     Object.assign(process.env, env);
+    stops.push(closeFunctionClients);
 
     // 2. the functions' schema
     const { migrateFunctionsDatabase } = await import('@exchange/functions/db/migrate');
@@ -229,4 +230,16 @@ export async function startExchange(options: ExchangeOptions = {}): Promise<Runn
 /** `port`, or a free one for 0 (a child process must be told its port up front). */
 async function portOrFree(port: number): Promise<number> {
   return port === 0 ? findFreePort() : port;
+}
+
+/** Closes the connections the route handlers opened in this process (pool, Redis, SQS). */
+async function closeFunctionClients(): Promise<void> {
+  const [{ closeDatabase }, { closeRedis }, { closeReplies }, { resetOrdersQueue }] = await Promise.all([
+    import('@exchange/functions/db/pool'),
+    import('@exchange/functions/db/redis'),
+    import('@exchange/functions/engine-client/replies'),
+    import('@exchange/functions/engine-client/orders-queue'),
+  ]);
+  await Promise.all([closeDatabase(), closeRedis(), closeReplies()]);
+  resetOrdersQueue();
 }
