@@ -88,6 +88,9 @@ export async function startEngineService(config: EngineServiceConfig): Promise<R
   // 1. connect
   await migrateEngineDatabase(config.databaseUrl);
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 4 });
+  // An idle connection the server ends is logged, not fatal: the next query reconnects,
+  // and a failed journal write stops the loop on its own.
+  pool.on('error', (error) => logger.warn({ err: error }, 'idle PostgreSQL connection lost'));
   const redis = new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 });
   // Locally (fauxqs) any credentials do; in AWS the task role's come from the environment.
   const local = !config.sqsEndpoint.includes('amazonaws.com');

@@ -52,6 +52,9 @@ export async function createScratchDatabase(options: ScratchDatabaseOptions): Pr
   const url = withDatabase(server.url, name);
   await options.migrate?.(url);
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 4 });
+  // An idle client whose connection the server ends (a restart, another test's FORCE
+  // drop) must not crash the test process: the next query reconnects or fails itself.
+  pool.on('error', () => {});
   return {
     url,
     pool,
