@@ -1,4 +1,10 @@
 export * from './event-source/index.js';
+export {
+  EXCHANGE_PORTS,
+  type ExchangeOptions,
+  type RunningExchange,
+  startExchange,
+} from './exchange/exchange.js';
 export * from './http-api/index.js';
 export { LambdaContext, LOCAL_ACCOUNT_ID, LOCAL_REGION } from './lambda/lambda-context.js';
 export * from './local-cloud.js';
