@@ -6,7 +6,10 @@
  * ledger (PostgreSQL). Then the engine is restarted mid-trading: nothing is lost.
  */
 import { randomBytes } from 'node:crypto';
-import { type Credentials, ExchangeClient } from '@exchange/market-maker';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Credentials, ExchangeClient, readConfig, startBots } from '@exchange/market-maker';
 import pg from 'pg';
 import { type RunningExchange, startExchange } from '../../src/exchange/exchange.js';
 import { createScratchDatabase, type ScratchDatabase } from '../../src/index.js';
@@ -70,6 +73,16 @@ async function ledgerBalances(pool: pg.Pool, accountId: string): Promise<Map<str
     [accountId],
   );
   return new Map(rows.map((r) => [r.asset, [r.available, r.locked]]));
+}
+
+/** `a < b` for two decimal strings, exactly. */
+function decimalLess(a: string, b: string): boolean {
+  const scale = Math.max((a.split('.')[1] ?? '').length, (b.split('.')[1] ?? '').length);
+  const scaled = (v: string) => {
+    const [whole = '0', fraction = ''] = v.split('.');
+    return BigInt(whole + fraction.padEnd(scale, '0'));
+  };
+  return scaled(a) < scaled(b);
 }
 
 /** Exact comparison of two decimal strings ("1.50" = "1.5"). */
@@ -237,4 +250,46 @@ describe('the exchange, end to end', () => {
     // 60 buys and 60 sells of 0.0100 ETH at one price: all 0.6000 ETH traded, once
     expect(bought).toBe(6000n);
   }, 240_000);
+
+  it('runs market makers that keep a two-sided book, trade, and resume their ladder after a restart', async () => {
+    // Prepare: the bots in BTCUSDC only, fast refresh, a busy taker
+    const config = readConfig({
+      API_URL: exchange.urls.rest,
+      MM_MARKETS: 'BTCUSDC',
+      MM_LEVELS: '4',
+      MM_REFRESH_MS: '100',
+      TAKER_ORDERS_PER_MINUTE: '600',
+      MM_SEED: '42',
+      MM_STATE_FILE: join(tmpdir(), `${prefix.replace(/:/g, '')}-bots.json`),
+    });
+    type Depth = { bids: [string, string][]; asks: [string, string][] };
+    const depth = () => client.public('GET', '/api/v3/depth', { symbol: 'BTCUSDC' }) as Promise<Depth>;
+    const twoSided = (d: Depth) => d.bids.length === 4 && d.asks.length === 4;
+
+    // Act: run, stop, run again
+    const first = await startBots(config, () => {});
+    const book = await eventually(depth, twoSided);
+    await eventually(
+      async () => (await client.public('GET', '/api/v3/trades', { symbol: 'BTCUSDC' })) as unknown[],
+      (trades) => trades.length >= 3,
+    );
+    await first.stop();
+    const second = await startBots({ ...config, takerOrdersPerMinute: 0 }, () => {});
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await second.stop();
+    const after = await eventually(depth, twoSided);
+
+    // Assess: never crossed, and the restarted quoter did not double its ladder
+    expect(decimalLess(book.bids[0]?.[0] ?? '', book.asks[0]?.[0] ?? '')).toBe(true);
+    expect(decimalLess(after.bids[0]?.[0] ?? '', after.asks[0]?.[0] ?? '')).toBe(true);
+    const saved = JSON.parse(readFileSync(config.stateFile, 'utf8')) as Record<
+      string,
+      Record<string, Credentials>
+    >;
+    const quoter = saved[config.apiUrl]?.['quoter-BTCUSDC'] as Credentials;
+    const open = (await client.signed(quoter, 'GET', '/api/v3/openOrders', {
+      symbol: 'BTCUSDC',
+    })) as unknown[];
+    expect(open).toHaveLength(8);
+  }, 120_000);
 });
