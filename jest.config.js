@@ -13,6 +13,7 @@ const config = {
     '<rootDir>/infra',
     '<rootDir>/market-maker',
     '<rootDir>/bench',
+    '<rootDir>/frontend',
   ],
   testMatch: ['**/test/**/*.test.ts'],
   transform: {

@@ -3,9 +3,8 @@
  * emulator (`localstack/src/websocket-api`) serves it and the CDK app builds its routes
  * from it, so a route added here exists in both places or in neither.
  *
- * The table is empty for now: the `$connect`, `$disconnect` and `SUBSCRIBE` handlers
- * arrive with the WebSocket streams issue. Until then the emulator accepts every
- * connection and answers every message with API Gateway's `Forbidden` (no `$default`).
+ * The handlers live in `functions/src/ws/` (see its README for the streams); the
+ * fan-out that delivers stream messages runs beside the engine (`engine-service/src/fanout`).
  */
 
 /**
@@ -35,5 +34,17 @@ export interface WsRoute {
   readonly timeoutSeconds?: number;
 }
 
-/** Every WebSocket route, in no particular order. Empty until the WebSocket handlers land. */
-export const WS_ROUTES: readonly WsRoute[] = [];
+/** Every WebSocket route, in no particular order. */
+export const WS_ROUTES: readonly WsRoute[] = [
+  { routeKey: '$connect', handler: 'ws/connect', timeoutSeconds: 10 },
+  { routeKey: '$disconnect', handler: 'ws/disconnect', timeoutSeconds: 10 },
+  { routeKey: 'SUBSCRIBE', handler: 'ws/subscribe', export: 'subscribe', timeoutSeconds: 10 },
+  { routeKey: 'UNSUBSCRIBE', handler: 'ws/subscribe', export: 'unsubscribe', timeoutSeconds: 10 },
+  {
+    routeKey: 'LIST_SUBSCRIPTIONS',
+    handler: 'ws/subscribe',
+    export: 'listSubscriptions',
+    timeoutSeconds: 10,
+  },
+  { routeKey: '$default', handler: 'ws/subscribe', export: 'fallback', timeoutSeconds: 10 },
+];

@@ -1,11 +1,18 @@
+import { randomBytes } from 'node:crypto';
 import {
   ApiGatewayManagementApiClient,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { ListQueuesCommand } from '@aws-sdk/client-sqs';
+import { wsKeys } from '@exchange/protocol';
+import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import { type LocalCloud, startLocalCloud } from '../src/local-cloud.js';
 import { createSqsClient } from '../src/sqs/index.js';
+
+// The WebSocket handlers run in this process and keep their registry under this prefix.
+const prefix = `test-${randomBytes(4).toString('hex')}:`;
+process.env.REDIS_PREFIX = prefix;
 
 describe('the local cloud', () => {
   let cloud: LocalCloud;
@@ -36,13 +43,18 @@ describe('the local cloud', () => {
   });
 
   it('accepts WebSocket clients and delivers @connections posts to them', async () => {
-    // Prepare: no $connect route yet, so the connection is accepted; its id comes with $default's error reply
+    // Prepare: a client subscribes; its connection id is in the handlers' registry
     const socket = new WebSocket(cloud.urls.webSocketApi as string);
     const messages: string[] = [];
     await new Promise((resolve) => socket.once('open', resolve));
-    const first = new Promise<string>((resolve) => socket.once('message', (data) => resolve(String(data))));
-    socket.send('{"method":"PING"}');
-    const { connectionId } = JSON.parse(await first) as { connectionId: string };
+    const subscribed = new Promise<string>((resolve) =>
+      socket.once('message', (data) => resolve(String(data))),
+    );
+    socket.send('{"method":"SUBSCRIBE","params":["trades@SOL_USDC"],"id":1}');
+    expect(JSON.parse(await subscribed)).toEqual({ result: null, id: 1 });
+    const redis = new Redis(cloud.urls.redis as string);
+    const [connectionId = ''] = await redis.smembers(wsKeys(prefix).stream('trades@SOL_USDC'));
+    redis.disconnect();
     const next = new Promise<void>((resolve) =>
       socket.once('message', (data) => {
         messages.push(String(data));

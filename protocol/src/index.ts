@@ -6,3 +6,4 @@ export * from './events.js';
 export * from './markets.js';
 export * from './queues.js';
 export * from './redis-keys.js';
+export * from './ws-keys.js';

@@ -9,13 +9,19 @@
  * 4. the DB processor on `events.fifo` (this process, through the SQS poller), and
  *    the withdrawal settlement on a timer (this process, as a schedule would);
  * 5. the WebSocket fan-out (its own process, `engine-service/src/fanout-main.ts`);
- * 6. the market makers (their own process, trading through the REST API).
+ * 6. the market makers (their own process, trading through the REST API);
+ * 7. the UI: the Next.js static export in `frontend/out` (built first when missing or
+ *    older than its sources), served with `/config.json` and `/api/*` passed through to
+ *    the REST API (same origin, so the browser needs no CORS).
  *
  * Every part logs through one prefixed writer per service; `close()` stops them in
  * reverse order. A second start resumes from the persisted journal and database.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
 import { EVENTS_QUEUE, ORDERS_QUEUE } from '@exchange/protocol';
 import { SqsEventSource } from '../event-source/index.js';
 import { type LocalCloud, startLocalCloud } from '../local-cloud.js';
@@ -35,7 +41,14 @@ export interface ExchangeOptions {
     readonly webSocketApi?: number;
     readonly engineHealth?: number;
     readonly fanoutHealth?: number;
+    /** The UI's port (default 3000, `UI_PORT` in `npm start`). */
+    readonly ui?: number;
   };
+  /**
+   * Build (when stale) and serve the UI. Default: on, except for a stack on a free REST
+   * port (`httpApi: 0`, as tests start it) that gives no UI port either.
+   */
+  readonly ui?: boolean;
   /** Start the market makers; default true. */
   readonly marketMakers?: boolean;
   /** Extra environment for every service (tests: `REDIS_PREFIX`, `MM_SEED`…). */
@@ -200,10 +213,30 @@ export async function startExchange(options: ExchangeOptions = {}): Promise<Runn
       stops.push(() => bots.stop());
     }
 
+    // 7. the UI ------------------------------------------------------------------
+    let uiUrl: string | undefined;
+    if (options.ui ?? (ports.ui !== undefined || ports.httpApi !== 0)) {
+      const uiLog = writerOf('ui', SERVICES.length);
+      await buildUiIfStale(root, uiLog);
+      const ui = await serveUi({
+        dir: join(root, 'frontend', 'out'),
+        port: await portOrFree(
+          ports.ui ?? (ports.httpApi === 0 ? 0 : Number(process.env.UI_PORT || UI_PORT)),
+        ),
+        restUrl: cloud.httpApi.url,
+        wsUrl: cloud.webSocketApi.url,
+      });
+      stops.push(ui.close);
+      uiUrl = ui.url;
+      uiLog(`serving ${ui.url}`);
+    }
+    // ---------------------------------------------------------------- 7. the UI end
+
     return {
       cloud,
       env,
       urls: {
+        ...(uiUrl === undefined ? {} : { ui: uiUrl }),
         rest: cloud.httpApi.url,
         websocket: cloud.webSocketApi.url,
         apiHealth: `${cloud.httpApi.url}/health`,
@@ -243,3 +276,142 @@ async function closeFunctionClients(): Promise<void> {
   await Promise.all([closeDatabase(), closeRedis(), closeReplies()]);
   resetOrdersQueue();
 }
+
+// 7. the UI ------------------------------------------------------------------------
+
+/** The UI's default port. */
+export const UI_PORT = 3000;
+
+const UI_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.woff2': 'font/woff2',
+};
+
+/** Newest modification time (ms) of the files under `path`, skipping build output. */
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = 0;
+  for (const entry of readdirSync(path)) {
+    if (entry === 'node_modules' || entry === 'out' || entry === '.next' || entry === 'test') continue;
+    newest = Math.max(newest, newestMtime(join(path, entry)));
+  }
+  return newest;
+}
+
+/** Runs `next build` in `frontend/` when `frontend/out` is missing or older than the UI's sources. */
+export async function buildUiIfStale(root: string, log: (line: string) => void): Promise<void> {
+  const frontend = join(root, 'frontend');
+  const built = join(frontend, 'out', 'index.html');
+  const sources = Math.max(
+    newestMtime(join(frontend, 'src')),
+    newestMtime(join(frontend, 'public')),
+    newestMtime(join(frontend, 'next.config.ts')),
+    newestMtime(join(frontend, 'package.json')),
+    newestMtime(join(root, 'protocol', 'src')),
+  );
+  if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
+  log('building the UI (next build)…');
+  const next = join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
+  const child = spawn(process.execPath, [next, 'build', '--webpack'], {
+    cwd: frontend,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  for (const stream of [child.stdout, child.stderr])
+    stream.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0) throw new Error(`next build failed (${code}):\n${output.join('').slice(-4000)}`);
+  log('UI built');
+}
+
+/**
+ * Serves the static export: `/config.json` with the API URLs, `/api/*` passed through to
+ * the REST API, `/trade/SOL_USDC` from `trade/SOL_USDC.html`.
+ */
+export async function serveUi(options: {
+  readonly dir: string;
+  readonly port: number;
+  readonly restUrl: string;
+  readonly wsUrl: string;
+}): Promise<{ readonly url: string; close(): Promise<void> }> {
+  const rest = new URL(options.restUrl);
+  const config = JSON.stringify({ apiUrl: '', wsUrl: options.wsUrl });
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname.startsWith('/api/')) {
+      const upstream = httpRequest(
+        {
+          host: rest.hostname,
+          port: rest.port,
+          method: request.method,
+          path: `${rest.pathname.replace(/\/$/, '')}${url.pathname}${url.search}`,
+          headers: { ...request.headers, host: rest.host },
+        },
+        (answer) => {
+          response.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(response);
+        },
+      );
+      upstream.on('error', () => {
+        if (!response.headersSent) response.writeHead(502, { 'content-type': 'application/json' });
+        response.end('{"code":"BAD_GATEWAY","message":"The REST API is not answering."}');
+      });
+      request.pipe(upstream);
+      return;
+    }
+    if (url.pathname === '/config.json') {
+      response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      response.end(config);
+      return;
+    }
+    const path = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
+    const candidates = [
+      join(options.dir, path),
+      join(options.dir, `${path}.html`),
+      join(options.dir, path, 'index.html'),
+    ];
+    const file = candidates.find((candidate) => candidate.startsWith(options.dir) && isFile(candidate));
+    const target = file ?? join(options.dir, '404.html');
+    const type = UI_TYPES[extname(target)] ?? 'application/octet-stream';
+    const immutable = target.includes(`${join('_next', 'static')}`);
+    response.writeHead(file === undefined ? 404 : 200, {
+      'content-type': type,
+      'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+    });
+    createReadStream(target)
+      .on('error', () => response.end())
+      .pipe(response);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+// ---------------------------------------------------------------- 7. the UI end

@@ -1,0 +1,229 @@
+/**
+ * The WebSocket fan-out: one process beside the engine (never on its matching path)
+ * that turns the engine's Redis market-data messages into stream messages and posts
+ * them to every subscribed connection. Wiring, in order:
+ *
+ * 1. **subscribe** to `ws:changes` and `PSUBSCRIBE` to `md:*` before anything is read,
+ *    so no change or message falls between a read and the subscription;
+ * 2. **resync** the in-memory {@link SubscriptionView} from the registry
+ *    (`ws:streams` → `ws:stream:{s}`), then every `resyncMs`; a `ws:changes`
+ *    notification re-reads that one connection's `ws:subs:{id}`;
+ * 3. **seed** the live candles from the `klines` table (trades meanwhile are held and
+ *    replayed onto the seed);
+ * 4. **route**: each `md:` message goes through the {@link StreamRouter}; frames to send
+ *    now go straight to the {@link ConnectionPoster}, and every `depthIntervalMs` the
+ *    merged depth, tickers and candles follow;
+ * 5. **post** with bounded concurrency; a connection that is gone or too slow is
+ *    dropped from the view and the registry.
+ */
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { type MarketRegistry, type RedisKeys, WS_DROP_CONNECTION_LUA, type WsKeys } from '@exchange/protocol';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { type HealthServer, startHealthServer } from '../runtime/health.js';
+import { loadCandlesInProgress } from './candle-seed.js';
+import { ConnectionPoster, type PosterStats } from './connection-poster.js';
+import { type Outgoing, StreamRouter } from './stream-router.js';
+import { SubscriptionView } from './subscription-view.js';
+
+/** Middleware removed from the `@connections` client (see {@link startFanout}). */
+const LEAN_CLIENT_REMOVES = [
+  'loggerMiddleware',
+  'getUserAgentMiddleware',
+  'recursionDetectionMiddleware',
+] as const;
+
+export interface FanoutOptions {
+  readonly registry: MarketRegistry;
+  readonly redisUrl: string;
+  /** The engine's channel names (same prefix as {@link wsKeys}). */
+  readonly redisKeys: RedisKeys;
+  readonly wsKeys: WsKeys;
+  /** `@connections` endpoint: the emulator's `managementEndpoint`, or `https://{api}.execute-api.{region}.amazonaws.com/{stage}`. */
+  readonly managementEndpoint: string;
+  readonly region: string;
+  /** Where the `klines` table is; without it live candles start from the trades seen. */
+  readonly databaseUrl?: string;
+  /** Depth merge interval (and ticker, candle cadence). Default 100 ms. */
+  readonly depthIntervalMs?: number;
+  /** Full resync of the subscription view. Default 30 s. */
+  readonly resyncMs?: number;
+  /** Posts in flight at most. Default 64. */
+  readonly concurrency?: number;
+  /** Frames waiting per connection before it is dropped. Default 1000. */
+  readonly maxQueuedFrames?: number;
+  /** `/health` port; 0 picks one; omitted: no health server. */
+  readonly healthPort?: number;
+  readonly logger: Logger;
+}
+
+/** A running fan-out. */
+export interface RunningFanout {
+  readonly health: HealthServer | undefined;
+  readonly stats: () => FanoutStats;
+  /** Resolves when every frame produced so far has been posted (tests). */
+  idle(): Promise<void>;
+  /** Re-reads the whole registry now. */
+  resync(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface FanoutStats extends PosterStats {
+  readonly connections: number;
+  readonly streams: number;
+  readonly messages: number;
+}
+
+/** Starts the fan-out; see the module comment for what it does in which order. */
+export async function startFanout(options: FanoutOptions): Promise<RunningFanout> {
+  const { logger, wsKeys: ws } = options;
+  const view = new SubscriptionView();
+  const router = new StreamRouter({ registry: options.registry, wanted: (stream) => view.has(stream) });
+  const commands = new Redis(options.redisUrl, { maxRetriesPerRequest: 2 });
+  const subscriber = new Redis(options.redisUrl);
+  commands.on('error', (error) => logger.warn({ err: error }, 'redis'));
+  subscriber.on('error', (error) => logger.warn({ err: error }, 'redis subscriber'));
+  const maxSockets = options.concurrency ?? 64;
+  const local = options.managementEndpoint.startsWith('http://');
+  const client = new ApiGatewayManagementApiClient({
+    endpoint: options.managementEndpoint,
+    region: options.region,
+    maxAttempts: 1,
+    requestHandler: {
+      httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
+      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
+      requestTimeout: 5000,
+    },
+    // The emulator accepts any signature; in AWS the task role's credentials are used.
+    ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+  });
+  // Middleware that does nothing for a fan-out costs CPU on every post: it logs nothing
+  // per call, runs outside Lambda (no recursion detection) and needs no user agent.
+  // Signing, retry bookkeeping (maxAttempts 1: the poster retries) and serde stay.
+  for (const name of LEAN_CLIENT_REMOVES) client.middlewareStack.remove(name);
+  let messages = 0;
+
+  const forget = (connectionId: string) => {
+    view.drop(connectionId);
+    commands
+      .eval(
+        WS_DROP_CONNECTION_LUA,
+        2,
+        ws.subscriptions(connectionId),
+        ws.connection(connectionId),
+        ws.prefix,
+        connectionId,
+      )
+      .catch((error: unknown) => logger.warn({ err: error, connectionId }, 'registry cleanup failed'));
+  };
+  const poster = new ConnectionPoster({
+    client,
+    concurrency: options.concurrency,
+    maxQueuedFrames: options.maxQueuedFrames,
+    onGone: forget,
+    logger,
+  });
+
+  const deliver = (frames: readonly Outgoing[]) => {
+    for (const { stream, frame, batchable } of frames) {
+      const subscribers = view.subscribers(stream);
+      if (subscribers === undefined) continue;
+      for (const id of subscribers) poster.enqueue(id, frame, batchable);
+    }
+  };
+
+  const refresh = (connectionId: string) => {
+    commands.smembers(ws.subscriptions(connectionId)).then(
+      (streams) => {
+        view.set(connectionId, streams);
+        if (streams.length === 0) poster.forget(connectionId);
+      },
+      (error: unknown) => logger.warn({ err: error, connectionId }, 'subscription refresh failed'),
+    );
+  };
+
+  const resync = async () => {
+    const streams = await commands.smembers(ws.streams);
+    const pipeline = commands.pipeline();
+    for (const stream of streams) pipeline.smembers(ws.stream(stream));
+    const answers = streams.length === 0 ? [] : ((await pipeline.exec()) ?? []);
+    const byConnection = new Map<string, string[]>();
+    answers.forEach(([error, ids], i) => {
+      if (error) throw error;
+      for (const id of ids as string[]) {
+        let mine = byConnection.get(id);
+        if (mine === undefined) {
+          mine = [];
+          byConnection.set(id, mine);
+        }
+        mine.push(streams[i] as string);
+      }
+    });
+    view.replaceAll(byConnection);
+  };
+
+  subscriber.on('message', (channel: string, connectionId: string) => {
+    if (channel === ws.changes) refresh(connectionId);
+  });
+  subscriber.on('pmessage', (_pattern: string, channel: string, message: string) => {
+    const stream = options.redisKeys.streamOf(channel);
+    if (stream === undefined) return;
+    messages++;
+    try {
+      deliver(router.onMessage(stream, message));
+    } catch (error) {
+      logger.error({ err: error, channel }, 'market-data message not routed');
+    }
+  });
+  await subscriber.subscribe(ws.changes);
+  await subscriber.psubscribe(options.redisKeys.marketDataPattern);
+  await resync();
+
+  try {
+    router.seedCandles(
+      options.databaseUrl === undefined ? [] : await loadCandlesInProgress(options.databaseUrl, Date.now()),
+    );
+  } catch (error) {
+    logger.warn({ err: error }, 'candles in progress not read; live candles start from the trades seen');
+    router.seedCandles([]);
+  }
+
+  const flushTimer = setInterval(() => deliver(router.flush(Date.now())), options.depthIntervalMs ?? 100);
+  const resyncTimer = setInterval(() => {
+    resync().catch((error: unknown) => logger.warn({ err: error }, 'subscription resync failed'));
+  }, options.resyncMs ?? 30_000);
+
+  const stats = (): FanoutStats => ({
+    ...poster.stats,
+    connections: view.connections,
+    streams: view.streams,
+    messages,
+  });
+  const health =
+    options.healthPort === undefined
+      ? undefined
+      : await startHealthServer({
+          port: options.healthPort,
+          state: async () => ({ status: 'ok', ...stats() }),
+        });
+  logger.info({ endpoint: options.managementEndpoint }, 'fan-out running');
+
+  return {
+    health,
+    stats,
+    idle: () => poster.idle(),
+    resync,
+    async stop() {
+      clearInterval(flushTimer);
+      clearInterval(resyncTimer);
+      subscriber.disconnect();
+      await poster.idle();
+      poster.close();
+      await health?.close();
+      commands.disconnect();
+      client.destroy();
+    },
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * Integration: the poster against the WebSocket emulator's real `@connections` API.
+ */
+import { once } from 'node:events';
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import { startWebSocketApi, type WebSocketApi } from '@exchange/localstack';
+import { pino } from 'pino';
+import WebSocket from 'ws';
+import { ConnectionPoster } from '../../src/fanout/connection-poster.js';
+
+let api: WebSocketApi;
+let client: ApiGatewayManagementApiClient;
+const connected: string[] = [];
+
+beforeAll(async () => {
+  api = await startWebSocketApi({
+    routes: [
+      {
+        routeKey: '$connect',
+        handler: async (event) => {
+          connected.push(event.requestContext.connectionId);
+          return { statusCode: 200 };
+        },
+      },
+    ],
+    log: () => {},
+  });
+  client = new ApiGatewayManagementApiClient({
+    endpoint: api.managementEndpoint,
+    region: 'us-east-1',
+    maxAttempts: 1,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+});
+
+afterAll(async () => {
+  client.destroy();
+  await api.close();
+});
+
+/** Opens a socket and returns it with its connection id and the messages it gets. */
+async function open(): Promise<{ socket: WebSocket; id: string; messages: string[] }> {
+  const socket = new WebSocket(api.url);
+  const messages: string[] = [];
+  socket.on('message', (data) => messages.push(data.toString()));
+  await once(socket, 'open');
+  return { socket, id: connected.at(-1) as string, messages };
+}
+
+function poster(options: { concurrency?: number; maxQueuedFrames?: number }, gone: Array<[string, string]>) {
+  return new ConnectionPoster({
+    client,
+    ...options,
+    onGone: (id, why) => gone.push([id, why]),
+    logger: pino({ level: 'silent' }),
+  });
+}
+
+describe('ConnectionPoster', () => {
+  it('batches native frames that wait behind a post into one JSON array, in order; Binance frames go alone', async () => {
+    // Prepare
+    const { socket, id, messages } = await open();
+    const posts = poster({ concurrency: 1 }, []);
+    // Act
+    for (let i = 1; i <= 5; i++) posts.enqueue(id, `{"n":${i}}`, true);
+    posts.enqueue(id, '{"e":"trade"}', false);
+    posts.enqueue(id, '{"n":6}', true);
+    await posts.idle();
+    while (messages.length < 4) await once(socket, 'message');
+    // Assess
+    expect(messages).toEqual(['{"n":1}', '[{"n":2},{"n":3},{"n":4},{"n":5}]', '{"e":"trade"}', '{"n":6}']);
+    expect(posts.stats).toMatchObject({ posts: 4, frames: 7, queuedFrames: 0, inFlight: 0 });
+    socket.close();
+  });
+
+  it('reports a connection that answers 410 Gone, and forgets it', async () => {
+    // Prepare
+    const gone: Array<[string, string]> = [];
+    const posts = poster({}, gone);
+    // Act
+    posts.enqueue('neverconnected=', '{"n":1}', true);
+    await posts.idle();
+    posts.enqueue('neverconnected=', '{"n":2}', true);
+    // Assess
+    expect(gone).toEqual([['neverconnected=', 'gone']]);
+    expect(posts.stats).toMatchObject({ gone: 1, queuedFrames: 0, posts: 1 });
+  });
+
+  it('disconnects a connection whose queue passes the cap instead of letting it grow', async () => {
+    // Prepare
+    const gone: Array<[string, string]> = [];
+    const { socket, id } = await open();
+    const closed = once(socket, 'close');
+    const posts = poster({ concurrency: 1, maxQueuedFrames: 3 }, gone);
+    // Act: one frame goes out, three wait, the fifth passes the cap
+    for (let i = 1; i <= 5; i++) posts.enqueue(id, `{"n":${i}}`, false);
+    const [code] = (await closed) as [number];
+    await posts.idle();
+    // Assess
+    expect(gone).toEqual([[id, 'slow']]);
+    expect(code).toBe(1001);
+    expect(posts.stats).toMatchObject({ slowDropped: 1, queuedFrames: 0 });
+  });
+});

@@ -1,0 +1,148 @@
+/**
+ * The streaming stack in one process for the fan-out's integration tests: a scratch
+ * PostgreSQL database (engine and functions migrations), Redis under a prefix of its
+ * own, fauxqs, the real engine service, the API Gateway WebSocket emulator serving the
+ * real `WS_ROUTES` handlers, and the fan-out posting to the emulator's `@connections`.
+ */
+import { randomBytes } from 'node:crypto';
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { migrateFunctionsDatabase } from '@exchange/functions/db/migrate';
+import { closeDatabase } from '@exchange/functions/db/pool';
+import { closeRedis } from '@exchange/functions/db/redis';
+import { resetSubscriptionRegistry } from '@exchange/functions/ws/registry';
+import {
+  createScratchDatabase,
+  createSqsClient,
+  ensureRedis,
+  type LocalSqs,
+  type RunningService,
+  type ScratchDatabase,
+  startLocalSqs,
+  startWebSocketApi,
+  type WebSocketApi,
+} from '@exchange/localstack';
+import {
+  createMarketRegistry,
+  ORDERS_QUEUE,
+  QUEUE_DEFINITIONS,
+  type RedisKeys,
+  redisKeys,
+  type WsKeys,
+  wsKeys,
+} from '@exchange/protocol';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { type RunningFanout, startFanout } from '../../src/fanout/fanout.js';
+import { type RunningEngineService, startEngineService } from '../../src/runtime/engine-service.js';
+import { migrateEngineDatabase } from '../../src/runtime/journal/index.js';
+
+/** A running stack. */
+export interface WsStack {
+  readonly api: WebSocketApi;
+  readonly fanout: RunningFanout;
+  readonly engine: RunningEngineService;
+  readonly db: ScratchDatabase;
+  readonly redis: Redis;
+  readonly keys: RedisKeys;
+  readonly ws: WsKeys;
+  /** Sends wire commands to `orders.fifo` (10 per request), in order per account. */
+  send(commands: readonly Record<string, unknown>[]): Promise<void>;
+  /** Resolves once the engine has applied `seq` commands. */
+  applied(seq: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface WsStackOptions {
+  /** The fan-out's per-connection queue cap. */
+  readonly maxQueuedFrames?: number;
+}
+
+/** Starts everything; `close()` stops it in reverse order and drops the database. */
+export async function startWsStack(options: WsStackOptions = {}): Promise<WsStack> {
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const registry = createMarketRegistry();
+  const prefix = `test-${randomBytes(6).toString('hex')}:`;
+  const redisService: RunningService = await ensureRedis();
+  const db = await createScratchDatabase({
+    prefix: 'ws_test',
+    migrate: async (url) => {
+      await migrateEngineDatabase(url);
+      await migrateFunctionsDatabase(url);
+    },
+  });
+  const sqs: LocalSqs = await startLocalSqs({ port: 0, queues: QUEUE_DEFINITIONS });
+  Object.assign(process.env, { DATABASE_URL: db.url, REDIS_URL: redisService.url, REDIS_PREFIX: prefix });
+  resetSubscriptionRegistry();
+  const keys = redisKeys(prefix);
+  const engine = await startEngineService({
+    registry,
+    databaseUrl: db.url,
+    redisUrl: redisService.url,
+    sqsEndpoint: sqs.endpoint,
+    region: sqs.region,
+    redisKeys: keys,
+    leaseKey: `${prefix}engine:lease`,
+    waitTimeSeconds: 1,
+    healthPort: 0,
+    logger,
+  });
+  const api = await startWebSocketApi({ log: () => {} });
+  const ws = wsKeys(prefix);
+  const fanout = await startFanout({
+    registry,
+    redisUrl: redisService.url,
+    redisKeys: keys,
+    wsKeys: ws,
+    managementEndpoint: api.managementEndpoint,
+    region: sqs.region,
+    databaseUrl: db.url,
+    maxQueuedFrames: options.maxQueuedFrames,
+    logger,
+  });
+  const sqsClient: SQSClient = createSqsClient(sqs);
+  const redis = new Redis(redisService.url);
+
+  return {
+    api,
+    fanout,
+    engine,
+    db,
+    redis,
+    keys,
+    ws,
+    async send(commands) {
+      for (let i = 0; i < commands.length; i += 10) {
+        const entries = commands.slice(i, i + 10).map((command, j) => ({
+          Id: String(j),
+          MessageBody: JSON.stringify(command),
+          MessageGroupId: String(command.accountId),
+          MessageDeduplicationId: String(command.requestId),
+        }));
+        const result = await sqsClient.send(
+          new SendMessageBatchCommand({ QueueUrl: sqs.queueUrls[ORDERS_QUEUE.name], Entries: entries }),
+        );
+        if ((result.Failed ?? []).length > 0)
+          throw new Error(`send failed: ${JSON.stringify(result.Failed)}`);
+      }
+    },
+    async applied(seq) {
+      for (;;) {
+        const health = (await (await fetch(engine.health.url)).json()) as { lastSeq: number };
+        if (health.lastSeq >= seq) return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    async close() {
+      await api.close();
+      await fanout.stop();
+      await engine.stop();
+      sqsClient.destroy();
+      redis.disconnect();
+      await closeRedis();
+      await closeDatabase();
+      await sqs.close();
+      await db.drop();
+      await redisService.stop();
+    },
+  };
+}

@@ -1,0 +1,5 @@
+import { AccountScreen } from '../../components/AccountScreen';
+
+export default function AccountPage() {
+  return <AccountScreen />;
+}

@@ -1,0 +1,5 @@
+import { MarketsScreen } from '../components/MarketsScreen';
+
+export default function MarketsPage() {
+  return <MarketsScreen />;
+}

@@ -1,0 +1,53 @@
+/**
+ * What the WebSocket route handlers read from API Gateway's Lambda proxy events, and the
+ * shared wrapper that turns request errors into error messages.
+ */
+import { type Logger, pino } from 'pino';
+import { WsRequestError } from './ws-errors.js';
+
+/** The fields of an API Gateway WebSocket event the handlers use. */
+export interface WsEvent {
+  readonly requestContext: {
+    readonly connectionId: string;
+    readonly connectedAt: number;
+    readonly routeKey: string;
+  };
+  /** `$connect` only. */
+  readonly queryStringParameters?: Record<string, string | undefined> | null;
+  /** Messages only. */
+  readonly body?: string | null;
+}
+
+/** A route's answer: `body` is sent back to the client (route response). */
+export interface WsResult {
+  readonly statusCode: number;
+  readonly body?: string;
+}
+
+let shared: Logger | undefined;
+
+/** The WebSocket handlers' logger (pino, level `LOG_LEVEL`). */
+export function wsLogger(): Logger {
+  shared ??= pino({ name: 'ws', level: process.env.LOG_LEVEL ?? 'info' });
+  return shared;
+}
+
+/**
+ * A message route from a function returning the reply object: a {@link WsRequestError}
+ * becomes its error message, any other error an `INTERNAL` one (logged); either way the
+ * connection stays open.
+ */
+export function messageRoute(
+  answer: (event: WsEvent) => Promise<unknown>,
+): (event: WsEvent) => Promise<WsResult> {
+  return async (event) => {
+    try {
+      return { statusCode: 200, body: JSON.stringify(await answer(event)) };
+    } catch (error) {
+      if (error instanceof WsRequestError) return { statusCode: 200, body: JSON.stringify(error.body()) };
+      wsLogger().error({ err: error, route: event.requestContext.routeKey }, 'WebSocket route failed');
+      const internal = new WsRequestError('INTERNAL', 'Internal error');
+      return { statusCode: 200, body: JSON.stringify(internal.body()) };
+    }
+  };
+}

@@ -1,0 +1,293 @@
+/**
+ * The WebSocket streams' contract between the `functions/src/ws` route handlers, which
+ * write the subscription registry, and the fan-out (`engine-service/src/fanout`),
+ * which reads it: the Redis names, the scripts that change them, and the stream
+ * names both sides parse the same way.
+ *
+ * | name                   | kind    | holds                                                                  |
+ * | ---------------------- | ------- | ---------------------------------------------------------------------- |
+ * | `ws:conn:{id}`         | hash    | `connectedAt` (ms) and, for a signed `$connect`, `accountId`; 2 h TTL  |
+ * | `ws:subs:{id}`         | set     | the connection's canonical stream names; expires with `ws:conn:{id}`   |
+ * | `ws:stream:{stream}`   | set     | ids of the connections subscribed to a canonical stream                |
+ * | `ws:streams`           | set     | every canonical stream with at least one subscriber (the resync index) |
+ * | `ws:changes`           | channel | a connection id, published after its subscriptions changed            |
+ *
+ * The handlers change the registry only through {@link WS_SUBSCRIBE_LUA},
+ * {@link WS_UNSUBSCRIBE_LUA} and {@link WS_DROP_CONNECTION_LUA}, each atomic and each
+ * publishing on `ws:changes`; the fan-out applies a change by reading `ws:subs:{id}`
+ * again (so the latest state wins, whatever order notifications arrive in) and
+ * resyncs everything from `ws:streams` periodically. The scripts build key names from
+ * the prefix they are given, so they suit a single Redis node (ElastiCache with
+ * cluster mode off), not Redis Cluster.
+ */
+import type { MarketRegistry } from './markets.js';
+
+/** API Gateway ends every WebSocket connection after 2 hours: the registry expires with it. */
+export const WS_CONNECTION_TTL_SECONDS = 2 * 60 * 60;
+
+/** At most this many streams per connection (Binance's limit). */
+export const WS_MAX_STREAMS_PER_CONNECTION = 1024;
+
+/** Every registry name, under one prefix (the same one as {@link redisKeys}). */
+export interface WsKeys {
+  readonly prefix: string;
+  /** Hash of one connection: `connectedAt`, and `accountId` when its `$connect` was signed. */
+  connection(connectionId: string): string;
+  /** Set of one connection's canonical streams. */
+  subscriptions(connectionId: string): string;
+  /** Set of the connection ids subscribed to one canonical stream. */
+  stream(stream: string): string;
+  /** Set of every canonical stream with a subscriber. */
+  readonly streams: string;
+  /** Channel carrying the id of a connection whose subscriptions changed. */
+  readonly changes: string;
+}
+
+/**
+ * The registry names under `prefix`.
+ *
+ * @example
+ * wsKeys('test-1:').stream('trades@SOL_USDC'); // 'test-1:ws:stream:trades@SOL_USDC'
+ */
+export function wsKeys(prefix = ''): WsKeys {
+  const ws = `${prefix}ws:`;
+  return {
+    prefix,
+    connection: (id) => `${ws}conn:${id}`,
+    subscriptions: (id) => `${ws}subs:${id}`,
+    stream: (stream) => `${ws}stream:${stream}`,
+    streams: `${ws}streams`,
+    changes: `${ws}changes`,
+  };
+}
+
+/**
+ * Adds streams to a connection. `KEYS[1]` = `ws:subs:{id}`, `KEYS[2]` = `ws:conn:{id}`;
+ * `ARGV` = prefix, connection id, streams…. Returns the connection's stream count, or
+ * -1 when the connection is not registered (expired, or already gone).
+ */
+export const WS_SUBSCRIBE_LUA = `
+local prefix, id = ARGV[1], ARGV[2]
+local ttl = redis.call('PTTL', KEYS[2])
+if ttl < 0 then return -1 end
+for i = 3, #ARGV do
+  redis.call('SADD', KEYS[1], ARGV[i])
+  redis.call('SADD', prefix .. 'ws:stream:' .. ARGV[i], id)
+  redis.call('SADD', prefix .. 'ws:streams', ARGV[i])
+end
+redis.call('PEXPIRE', KEYS[1], ttl)
+redis.call('PUBLISH', prefix .. 'ws:changes', id)
+return redis.call('SCARD', KEYS[1])
+`;
+
+/**
+ * Removes streams from a connection. `KEYS[1]` = `ws:subs:{id}`; `ARGV` = prefix,
+ * connection id, streams…. Returns the connection's stream count.
+ */
+export const WS_UNSUBSCRIBE_LUA = `
+local prefix, id = ARGV[1], ARGV[2]
+for i = 3, #ARGV do
+  redis.call('SREM', KEYS[1], ARGV[i])
+  local key = prefix .. 'ws:stream:' .. ARGV[i]
+  redis.call('SREM', key, id)
+  if redis.call('SCARD', key) == 0 then redis.call('SREM', prefix .. 'ws:streams', ARGV[i]) end
+end
+redis.call('PUBLISH', prefix .. 'ws:changes', id)
+return redis.call('SCARD', KEYS[1])
+`;
+
+/**
+ * Forgets a connection and every subscription it had (`$disconnect`, or the fan-out
+ * after `GoneException`). `KEYS[1]` = `ws:subs:{id}`, `KEYS[2]` = `ws:conn:{id}`;
+ * `ARGV` = prefix, connection id. Returns how many streams it had.
+ */
+export const WS_DROP_CONNECTION_LUA = `
+local prefix, id = ARGV[1], ARGV[2]
+local streams = redis.call('SMEMBERS', KEYS[1])
+for _, stream in ipairs(streams) do
+  local key = prefix .. 'ws:stream:' .. stream
+  redis.call('SREM', key, id)
+  if redis.call('SCARD', key) == 0 then redis.call('SREM', prefix .. 'ws:streams', stream) end
+end
+redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('PUBLISH', prefix .. 'ws:changes', id)
+return #streams
+`;
+
+// ---------------------------------------------------------------------------
+// Stream names.
+
+/** Candle intervals of the kline streams, in Binance's names (the REST API's too). */
+export const WS_KLINE_INTERVALS = ['1m', '5m', '15m', '1h', '4h', '1d', '1w'] as const;
+export type WsKlineInterval = (typeof WS_KLINE_INTERVALS)[number];
+
+const MINUTE_MS = 60_000;
+
+/** Width of each interval's candles (ms). */
+export const WS_KLINE_INTERVAL_MS: Readonly<Record<WsKlineInterval, number>> = {
+  '1m': MINUTE_MS,
+  '5m': 5 * MINUTE_MS,
+  '15m': 15 * MINUTE_MS,
+  '1h': 60 * MINUTE_MS,
+  '4h': 240 * MINUTE_MS,
+  '1d': 1_440 * MINUTE_MS,
+  '1w': 10_080 * MINUTE_MS,
+};
+
+/** Candles start at multiples of their width from Monday 2000-01-03 UTC, as in the `klines` table. */
+export const WS_KLINE_ORIGIN_MS = Date.UTC(2000, 0, 3);
+
+/** Open time of the candle of `interval` holding `time` (ms). */
+export function wsKlineOpenTime(interval: WsKlineInterval, time: number): number {
+  const width = WS_KLINE_INTERVAL_MS[interval];
+  return Math.floor((time - WS_KLINE_ORIGIN_MS) / width) * width + WS_KLINE_ORIGIN_MS;
+}
+
+/** The payload family a stream is served in: ours (`{stream,data}`) or Binance's. */
+export type StreamFace = 'native' | 'binance';
+
+/** What a stream carries. */
+export type StreamKind = 'trades' | 'depth' | 'ticker' | 'bookTicker' | 'kline' | 'account';
+
+/**
+ * One stream, parsed. `name` is canonical: the form stored in the registry and used by
+ * the fan-out — the seed's names with the market's own symbol (`trades@SOL_USDC`,
+ * `kline@SOL_USDC_1m`), Binance's with the lower-case symbol (`solusdc@depth@100ms`),
+ * and `account@{accountId}` for the private stream.
+ */
+export type WsStream =
+  | {
+      readonly name: string;
+      readonly face: StreamFace;
+      readonly kind: 'trades' | 'ticker' | 'bookTicker';
+      readonly market: string;
+    }
+  | {
+      readonly name: string;
+      readonly face: StreamFace;
+      readonly kind: 'depth';
+      readonly market: string;
+      /** `fast`: the fan-out's depth interval (100 ms by default); `slow`: 1000 ms (Binance's `@depth`). */
+      readonly speed: 'fast' | 'slow';
+    }
+  | {
+      readonly name: string;
+      readonly face: StreamFace;
+      readonly kind: 'kline';
+      readonly market: string;
+      readonly interval: WsKlineInterval;
+    }
+  | { readonly name: string; readonly face: 'native'; readonly kind: 'account'; readonly accountId: string };
+
+/** Why a stream name was refused. */
+export type WsStreamError = 'UNKNOWN_STREAM' | 'AUTH_REQUIRED';
+
+/** The private stream's name as clients send it. */
+export const WS_ACCOUNT_STREAM = 'account';
+
+/**
+ * The stream a client's name means: the seed's names (`trades@SOL_USDC`,
+ * `depth@SOL_USDC`, `ticker@SOL_USDC`, `bookTicker@SOL_USDC`, `kline@SOL_USDC_1m`,
+ * `account`) and Binance's (`solusdc@trade`, `solusdc@depth`, `solusdc@depth@100ms`,
+ * `solusdc@ticker`, `solusdc@kline_1m`, `solusdc@bookTicker`). `account` needs the
+ * account id of a signed connection.
+ *
+ * @example
+ * parseStreamName('SOLUSDC@depth@100ms'.toLowerCase(), registry);
+ * // { ok: true, stream: { name: 'solusdc@depth@100ms', face: 'binance', kind: 'depth', market: 'SOL_USDC', speed: 'fast' } }
+ */
+export function parseStreamName(
+  requested: string,
+  registry: MarketRegistry,
+  accountId?: string,
+): { readonly ok: true; readonly stream: WsStream } | { readonly ok: false; readonly error: WsStreamError } {
+  const unknown = { ok: false, error: 'UNKNOWN_STREAM' } as const;
+  if (requested === WS_ACCOUNT_STREAM) {
+    if (accountId === undefined) return { ok: false, error: 'AUTH_REQUIRED' };
+    return { ok: true, stream: accountStream(accountId) };
+  }
+  const at = requested.indexOf('@');
+  if (at <= 0) return unknown;
+  const head = requested.slice(0, at);
+  const tail = requested.slice(at + 1);
+  const native = nativeStream(head, tail, registry);
+  if (native !== undefined) return { ok: true, stream: native };
+  const binance = binanceStream(head, tail, registry);
+  return binance === undefined ? unknown : { ok: true, stream: binance };
+}
+
+/** The canonical private stream of an account. */
+export function accountStream(accountId: string): WsStream {
+  return { name: `${WS_ACCOUNT_STREAM}@${accountId}`, face: 'native', kind: 'account', accountId };
+}
+
+/**
+ * The name a client used for a canonical stream (`account@{id}` → `account`), for
+ * `LIST_SUBSCRIPTIONS` and the `stream` field of native messages.
+ */
+export function clientStreamName(canonical: string): string {
+  return canonical.startsWith(`${WS_ACCOUNT_STREAM}@`) ? WS_ACCOUNT_STREAM : canonical;
+}
+
+/** Binance's symbol of a market: `SOL_USDC` → `SOLUSDC`. */
+export function binanceSymbol(market: string): string {
+  return market.replace('_', '');
+}
+
+function nativeStream(kind: string, target: string, registry: MarketRegistry): WsStream | undefined {
+  if (kind === 'kline') {
+    const cut = target.lastIndexOf('_');
+    const interval = target.slice(cut + 1);
+    const market = registry.market(target.slice(0, cut));
+    if (cut <= 0 || market === undefined || !isInterval(interval)) return undefined;
+    return {
+      name: `kline@${market.symbol}_${interval}`,
+      face: 'native',
+      kind: 'kline',
+      market: market.symbol,
+      interval,
+    };
+  }
+  const market = registry.market(target);
+  if (market === undefined) return undefined;
+  const name = `${kind}@${market.symbol}`;
+  switch (kind) {
+    case 'trades':
+    case 'ticker':
+    case 'bookTicker':
+      return { name, face: 'native', kind, market: market.symbol };
+    case 'depth':
+      return { name, face: 'native', kind, market: market.symbol, speed: 'fast' };
+    default:
+      return undefined;
+  }
+}
+
+function binanceStream(symbol: string, rest: string, registry: MarketRegistry): WsStream | undefined {
+  const lower = symbol.toLowerCase();
+  const market = registry.markets.find((m) => binanceSymbol(m.symbol).toLowerCase() === lower);
+  if (market === undefined) return undefined;
+  const base = { face: 'binance' as const, market: market.symbol, name: `${lower}@${rest}` };
+  switch (rest) {
+    case 'trade':
+      return { ...base, kind: 'trades' };
+    case 'ticker':
+      return { ...base, kind: 'ticker' };
+    case 'bookTicker':
+      return { ...base, kind: 'bookTicker' };
+    case 'depth':
+    case 'depth@1000ms':
+      return { ...base, name: `${lower}@depth`, kind: 'depth', speed: 'slow' };
+    case 'depth@100ms':
+      return { ...base, kind: 'depth', speed: 'fast' };
+  }
+  if (rest.startsWith('kline_')) {
+    const interval = rest.slice('kline_'.length);
+    if (isInterval(interval)) return { ...base, kind: 'kline', interval };
+  }
+  return undefined;
+}
+
+function isInterval(value: string): value is WsKlineInterval {
+  return (WS_KLINE_INTERVALS as readonly string[]).includes(value);
+}
