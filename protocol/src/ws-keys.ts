@@ -20,6 +20,7 @@
  * the prefix they are given, so they suit a single Redis node (ElastiCache with
  * cluster mode off), not Redis Cluster.
  */
+import { isKlineInterval, type KlineInterval } from './kline-intervals.js';
 import type { MarketRegistry } from './markets.js';
 
 /** API Gateway ends every WebSocket connection after 2 hours: the registry expires with it. */
@@ -117,32 +118,6 @@ return #streams
 // ---------------------------------------------------------------------------
 // Stream names.
 
-/** Candle intervals of the kline streams, in Binance's names (the REST API's too). */
-export const WS_KLINE_INTERVALS = ['1m', '5m', '15m', '1h', '4h', '1d', '1w'] as const;
-export type WsKlineInterval = (typeof WS_KLINE_INTERVALS)[number];
-
-const MINUTE_MS = 60_000;
-
-/** Width of each interval's candles (ms). */
-export const WS_KLINE_INTERVAL_MS: Readonly<Record<WsKlineInterval, number>> = {
-  '1m': MINUTE_MS,
-  '5m': 5 * MINUTE_MS,
-  '15m': 15 * MINUTE_MS,
-  '1h': 60 * MINUTE_MS,
-  '4h': 240 * MINUTE_MS,
-  '1d': 1_440 * MINUTE_MS,
-  '1w': 10_080 * MINUTE_MS,
-};
-
-/** Candles start at multiples of their width from Monday 2000-01-03 UTC, as in the `klines` table. */
-export const WS_KLINE_ORIGIN_MS = Date.UTC(2000, 0, 3);
-
-/** Open time of the candle of `interval` holding `time` (ms). */
-export function wsKlineOpenTime(interval: WsKlineInterval, time: number): number {
-  const width = WS_KLINE_INTERVAL_MS[interval];
-  return Math.floor((time - WS_KLINE_ORIGIN_MS) / width) * width + WS_KLINE_ORIGIN_MS;
-}
-
 /** The payload family a stream is served in: ours (`{stream,data}`) or Binance's. */
 export type StreamFace = 'native' | 'binance';
 
@@ -175,7 +150,7 @@ export type WsStream =
       readonly face: StreamFace;
       readonly kind: 'kline';
       readonly market: string;
-      readonly interval: WsKlineInterval;
+      readonly interval: KlineInterval;
     }
   | { readonly name: string; readonly face: 'native'; readonly kind: 'account'; readonly accountId: string };
 
@@ -239,7 +214,7 @@ function nativeStream(kind: string, target: string, registry: MarketRegistry): W
     const cut = target.lastIndexOf('_');
     const interval = target.slice(cut + 1);
     const market = registry.market(target.slice(0, cut));
-    if (cut <= 0 || market === undefined || !isInterval(interval)) return undefined;
+    if (cut <= 0 || market === undefined || !isKlineInterval(interval)) return undefined;
     return {
       name: `kline@${market.symbol}_${interval}`,
       face: 'native',
@@ -283,11 +258,7 @@ function binanceStream(symbol: string, rest: string, registry: MarketRegistry): 
   }
   if (rest.startsWith('kline_')) {
     const interval = rest.slice('kline_'.length);
-    if (isInterval(interval)) return { ...base, kind: 'kline', interval };
+    if (isKlineInterval(interval)) return { ...base, kind: 'kline', interval };
   }
   return undefined;
-}
-
-function isInterval(value: string): value is WsKlineInterval {
-  return (WS_KLINE_INTERVALS as readonly string[]).includes(value);
 }

@@ -1,9 +1,9 @@
 import {
   clientStreamName,
   createMarketRegistry,
+  klineOpenTime,
   parseStreamName,
   wsKeys,
-  wsKlineOpenTime,
 } from '../src/index.js';
 
 const registry = createMarketRegistry();
@@ -84,9 +84,9 @@ describe('parseStreamName', () => {
   });
 });
 
-describe('wsKlineOpenTime', () => {
+describe('klineOpenTime', () => {
   it('starts weeks on Monday and minutes on the minute, like the klines table', () => {
-    expect(wsKlineOpenTime('1w', Date.UTC(2024, 0, 4, 15))).toBe(Date.UTC(2024, 0, 1));
-    expect(wsKlineOpenTime('1m', Date.UTC(2024, 0, 4, 15, 7, 59, 999))).toBe(Date.UTC(2024, 0, 4, 15, 7));
+    expect(klineOpenTime('1w', Date.UTC(2024, 0, 4, 15))).toBe(Date.UTC(2024, 0, 1));
+    expect(klineOpenTime('1m', Date.UTC(2024, 0, 4, 15, 7, 59, 999))).toBe(Date.UTC(2024, 0, 4, 15, 7));
   });
 });

@@ -3,7 +3,7 @@
  * so the fan-out's live candles start from what was traded earlier in the bucket. A
  * plain SQL query through `pg`: the fan-out does not depend on `functions/`.
  */
-import { WS_KLINE_INTERVAL_MS, WS_KLINE_INTERVALS, wsKlineOpenTime } from '@exchange/protocol';
+import { KLINE_INTERVAL_MS, KLINE_INTERVALS, klineOpenTime } from '@exchange/protocol';
 import pg from 'pg';
 import type { SeedCandle } from './stream-router.js';
 
@@ -37,8 +37,8 @@ export async function loadCandlesInProgress(databaseUrl: string, now: number): P
   const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
   await client.connect();
   try {
-    const starts = WS_KLINE_INTERVALS.map((interval) => wsKlineOpenTime(interval, now));
-    const { rows } = await client.query<Row>(QUERY, [WS_KLINE_INTERVALS, starts]);
+    const starts = KLINE_INTERVALS.map((interval) => klineOpenTime(interval, now));
+    const { rows } = await client.query<Row>(QUERY, [KLINE_INTERVALS, starts]);
     return rows.map((row) => {
       const openTime = Number(row.open_time);
       return {
@@ -46,7 +46,7 @@ export async function loadCandlesInProgress(databaseUrl: string, now: number): P
         interval: row.interval,
         candle: {
           openTime,
-          closeTime: openTime + WS_KLINE_INTERVAL_MS[row.interval] - 1,
+          closeTime: openTime + KLINE_INTERVAL_MS[row.interval] - 1,
           open: row.open,
           high: row.high,
           low: row.low,

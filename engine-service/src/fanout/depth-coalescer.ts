@@ -9,7 +9,7 @@
  * a merge.
  */
 import type { DepthEvent } from '@exchange/protocol';
-import { compareDecimal } from './exact-decimal.js';
+import { compareDecimal } from '@exchange/protocol';
 
 /** A merged diff. Bids best (highest) first, asks best (lowest) first. */
 export interface MergedDepth {

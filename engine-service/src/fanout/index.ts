@@ -1,7 +1,6 @@
 export { loadCandlesInProgress } from './candle-seed.js';
 export { ConnectionPoster, type ConnectionPosterOptions, type PosterStats } from './connection-poster.js';
 export { DepthCoalescer, type MergedDepth } from './depth-coalescer.js';
-export { addDecimal, compareDecimal, divideDecimal } from './exact-decimal.js';
 export { type FanoutOptions, type FanoutStats, type RunningFanout, startFanout } from './fanout.js';
 export { type Candle, LiveCandle } from './live-candles.js';
 export * from './payloads.js';

@@ -8,12 +8,13 @@
  * low and volumes are right even when the fan-out starts mid-bucket.
  */
 import {
+  addDecimal,
+  compareDecimal,
+  KLINE_INTERVAL_MS,
+  type KlineInterval,
+  klineOpenTime,
   type PublicTrade,
-  WS_KLINE_INTERVAL_MS,
-  type WsKlineInterval,
-  wsKlineOpenTime,
 } from '@exchange/protocol';
-import { addDecimal, compareDecimal } from './exact-decimal.js';
 
 /** One candle; amounts are exact decimal strings. The REST API's `Kline` shape plus `closed`. */
 export interface Candle {
@@ -37,7 +38,7 @@ export interface Candle {
 export class LiveCandle {
   private candle: Candle | undefined;
 
-  constructor(readonly interval: WsKlineInterval) {}
+  constructor(readonly interval: KlineInterval) {}
 
   /** The candle in progress, if any trade (or seed) made one. */
   current(): Candle | undefined {
@@ -55,7 +56,7 @@ export class LiveCandle {
    * Trades already counted, or older than the bucket in progress, are ignored.
    */
   add(trade: PublicTrade): Candle | undefined {
-    const openTime = wsKlineOpenTime(this.interval, trade.time);
+    const openTime = klineOpenTime(this.interval, trade.time);
     const current = this.candle;
     if (current !== undefined && (trade.tradeId <= current.lastTradeId || openTime < current.openTime)) {
       return undefined;
@@ -65,7 +66,7 @@ export class LiveCandle {
     if (current === undefined || openTime > current.openTime) {
       this.candle = {
         openTime,
-        closeTime: openTime + WS_KLINE_INTERVAL_MS[this.interval] - 1,
+        closeTime: openTime + KLINE_INTERVAL_MS[this.interval] - 1,
         open: trade.price,
         high: trade.price,
         low: trade.price,

@@ -10,14 +10,14 @@
 import {
   type BookTickerReadModel,
   binanceSymbol,
+  divideDecimal,
   formatOnGrid,
+  type KlineInterval,
   type Market,
   type PublicTrade,
   type TickerReadModel,
-  type WsKlineInterval,
 } from '@exchange/protocol';
 import type { MergedDepth } from './depth-coalescer.js';
-import { divideDecimal } from './exact-decimal.js';
 import type { Candle } from './live-candles.js';
 
 /** Binance's `weightedAvgPrice` decimals, as the REST API prints it. */
@@ -36,7 +36,7 @@ export function nativeDepth(depth: MergedDepth): string {
 /** Native kline data: the candle, its market and interval, and whether its bucket has ended. */
 export function nativeKline(
   market: string,
-  interval: WsKlineInterval,
+  interval: KlineInterval,
   candle: Candle,
   closed: boolean,
 ): string {
@@ -127,7 +127,7 @@ export function binanceBookTicker(market: Market, book: BookTickerReadModel): st
 /** Binance's `<symbol>@kline_<interval>` payload; `x`: the candle's bucket has ended. */
 export function binanceKline(
   market: string,
-  interval: WsKlineInterval,
+  interval: KlineInterval,
   candle: Candle,
   closed: boolean,
   eventTime: number,

@@ -16,13 +16,13 @@ import {
   type BookTickerReadModel,
   binanceSymbol,
   type DepthEvent,
+  KLINE_INTERVALS,
+  type KlineInterval,
   type Market,
   type MarketRegistry,
   type PublicTrade,
   type TickerReadModel,
   WS_ACCOUNT_STREAM,
-  WS_KLINE_INTERVALS,
-  type WsKlineInterval,
 } from '@exchange/protocol';
 import { DepthCoalescer, type MergedDepth } from './depth-coalescer.js';
 import { type Candle, LiveCandle } from './live-candles.js';
@@ -48,7 +48,7 @@ export interface Outgoing {
 /** A stored candle to start from (the `klines` row of the bucket in progress). */
 export interface SeedCandle {
   readonly market: string;
-  readonly interval: WsKlineInterval;
+  readonly interval: KlineInterval;
   readonly candle: Candle;
 }
 
@@ -65,13 +65,13 @@ interface Names {
   readonly depth: string;
   readonly ticker: string;
   readonly bookTicker: string;
-  readonly kline: Readonly<Record<WsKlineInterval, string>>;
+  readonly kline: Readonly<Record<KlineInterval, string>>;
   readonly bTrade: string;
   readonly bDepthFast: string;
   readonly bDepthSlow: string;
   readonly bTicker: string;
   readonly bBookTicker: string;
-  readonly bKline: Readonly<Record<WsKlineInterval, string>>;
+  readonly bKline: Readonly<Record<KlineInterval, string>>;
 }
 
 interface MarketState {
@@ -85,9 +85,9 @@ interface MarketState {
   /** The newest best bid and ask, for Binance's ticker. */
   book: BookTickerReadModel | undefined;
   lastQuantity: string | undefined;
-  readonly candles: ReadonlyMap<WsKlineInterval, LiveCandle>;
-  readonly changed: Set<WsKlineInterval>;
-  readonly closed: Array<{ readonly interval: WsKlineInterval; readonly candle: Candle }>;
+  readonly candles: ReadonlyMap<KlineInterval, LiveCandle>;
+  readonly changed: Set<KlineInterval>;
+  readonly closed: Array<{ readonly interval: KlineInterval; readonly candle: Candle }>;
 }
 
 /** @example const router = new StreamRouter({ registry, wanted: (s) => view.has(s) }); */
@@ -103,8 +103,8 @@ export class StreamRouter {
     this.slowDepthMs = options.slowDepthMs ?? 1000;
     for (const market of options.registry.markets) {
       const symbol = binanceSymbol(market.symbol).toLowerCase();
-      const perInterval = (name: (i: WsKlineInterval) => string) =>
-        Object.fromEntries(WS_KLINE_INTERVALS.map((i) => [i, name(i)])) as Record<WsKlineInterval, string>;
+      const perInterval = (name: (i: KlineInterval) => string) =>
+        Object.fromEntries(KLINE_INTERVALS.map((i) => [i, name(i)])) as Record<KlineInterval, string>;
       this.markets.set(market.symbol, {
         market,
         names: {
@@ -127,7 +127,7 @@ export class StreamRouter {
         bookTicker: undefined,
         book: undefined,
         lastQuantity: undefined,
-        candles: new Map(WS_KLINE_INTERVALS.map((i) => [i, new LiveCandle(i)])),
+        candles: new Map(KLINE_INTERVALS.map((i) => [i, new LiveCandle(i)])),
         changed: new Set(),
         closed: [],
       });
@@ -266,7 +266,7 @@ export class StreamRouter {
   private klineFrames(
     out: Outgoing[],
     state: MarketState,
-    interval: WsKlineInterval,
+    interval: KlineInterval,
     candle: Candle,
     closed: boolean,
     now: number,

@@ -1,40 +1,9 @@
-/**
- * Candle intervals and where their buckets start, pure. Mirrors the `kline_intervals`
- * table of the migrations (a test holds the two equal).
- */
-
-/** The intervals served, in Binance's names, shortest first. */
-export const KLINE_INTERVALS = ['1m', '5m', '15m', '1h', '4h', '1d', '1w'] as const;
-export type KlineInterval = (typeof KLINE_INTERVALS)[number];
-
-const MINUTE_MS = 60_000;
-
-/** Width of each interval's candles, in milliseconds. */
-export const KLINE_INTERVAL_MS: Readonly<Record<KlineInterval, number>> = {
-  '1m': MINUTE_MS,
-  '5m': 5 * MINUTE_MS,
-  '15m': 15 * MINUTE_MS,
-  '1h': 60 * MINUTE_MS,
-  '4h': 240 * MINUTE_MS,
-  '1d': 1_440 * MINUTE_MS,
-  '1w': 10_080 * MINUTE_MS,
-};
-
-/**
- * Buckets start at whole multiples of their width from Monday 2000-01-03 00:00 UTC
- * (TimescaleDB's `time_bucket` origin): days at UTC midnight, weeks on Monday.
- */
-export const KLINE_ORIGIN_MS = Date.UTC(2000, 0, 3);
-
-export function isKlineInterval(value: string): value is KlineInterval {
-  return (KLINE_INTERVALS as readonly string[]).includes(value);
-}
-
-/**
- * Open time of the candle of `interval` holding the instant `time` (ms).
- * @example klineOpenTime('1w', Date.UTC(2024, 0, 4, 15)) === Date.UTC(2024, 0, 1) // a Monday
- */
-export function klineOpenTime(interval: KlineInterval, time: number): number {
-  const width = KLINE_INTERVAL_MS[interval];
-  return Math.floor((time - KLINE_ORIGIN_MS) / width) * width + KLINE_ORIGIN_MS;
-}
+/** The candle intervals, from the protocol (the `kline_intervals` table mirrors them; a test holds the two equal). */
+export {
+  isKlineInterval,
+  KLINE_INTERVAL_MS,
+  KLINE_INTERVALS,
+  KLINE_ORIGIN_MS,
+  type KlineInterval,
+  klineOpenTime,
+} from '@exchange/protocol';

@@ -4,9 +4,8 @@
  * are Binance's; decimals stay exact strings.
  */
 import type { BookTickerReadModel, DepthReadModel, Market, TickerReadModel } from '@exchange/protocol';
-import { formatUnits } from '@exchange/protocol';
+import { divideDecimal, formatUnits, padDecimals, zeroWith } from '@exchange/protocol';
 import type { TradeRecord } from '../history/index.js';
-import { divideDecimal, padDecimals, zeroWith } from './exact-decimal.js';
 import { binanceSymbolOf } from './symbols.js';
 
 /** Binance prints exchange-info amounts and averages with 8 decimals. */

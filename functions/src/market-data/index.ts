@@ -1,5 +1,4 @@
 export * from './binance-shapes.js';
-export { divideDecimal, padDecimals, zeroWith } from './exact-decimal.js';
 export * from './native-shapes.js';
 export {
   bookTickersOf,

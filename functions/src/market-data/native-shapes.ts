@@ -4,9 +4,8 @@
  * validate an order form. Pure: no I/O, no clock.
  */
 import type { DepthReadModel, Market, TickerReadModel } from '@exchange/protocol';
-import { formatUnits } from '@exchange/protocol';
+import { formatUnits, zeroWith } from '@exchange/protocol';
 import type { TradeRecord } from '../history/index.js';
-import { zeroWith } from './exact-decimal.js';
 import { binanceSymbolOf } from './symbols.js';
 
 /** One entry of `GET /api/v1/markets`: everything an order form checks before sending. */

@@ -2,9 +2,10 @@
  * Unit tests (no network) of the market-data helpers: exact decimal division for
  * `weightedAvgPrice`, and symbol resolution in both spellings.
  */
+
+import { divideDecimal, padDecimals, zeroWith } from '@exchange/protocol';
 import fc from 'fast-check';
 import { ApiError } from '../../src/http/api-error.js';
-import { divideDecimal, padDecimals, zeroWith } from '../../src/market-data/exact-decimal.js';
 import {
   binanceSymbolOf,
   resolveMarket,

@@ -1,8 +1,9 @@
 /**
- * Exact arithmetic on non-negative decimal strings through BigInt, for candles and
- * Binance payloads. No floats touch money.
+ * Exact arithmetic on non-negative decimal strings through BigInt: sums for candles,
+ * comparisons, averages (`weightedAvgPrice`) and padding for Binance's shapes. For what
+ * the API and the fan-out compute beyond the engine's integers. No floats touch money.
  */
-import { formatUnits } from '@exchange/protocol';
+import { formatUnits } from './decimal.js';
 
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
 
@@ -53,4 +54,19 @@ export function divideDecimal(numerator: string, denominator: string, decimals: 
   const top = n.units * 10n ** BigInt(d.decimals + decimals);
   const bottom = d.units * 10n ** BigInt(n.decimals);
   return formatUnits((2n * top + bottom) / (2n * bottom), decimals);
+}
+
+/**
+ * `value` with at least `decimals` decimals (more are kept, never rounded away).
+ * @example padDecimals('0.01', 8) === '0.01000000'
+ */
+export function padDecimals(value: string, decimals: number): string {
+  const [whole, fraction = ''] = value.split('.');
+  if (fraction.length >= decimals) return value;
+  return `${whole}.${fraction.padEnd(decimals, '0')}`;
+}
+
+/** Zero written with `decimals` decimals: `zeroWith(2) === '0.00'`. */
+export function zeroWith(decimals: number): string {
+  return formatUnits(0, decimals);
 }
