@@ -26,6 +26,9 @@ const config = {
   transformIgnorePatterns: ['/node_modules/(?!(node-pg-migrate|@middy)/)'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 60_000,
+  // Some suites share module-level clients (a Lambda instance's Redis or pool) across
+  // handlers; one left open must not keep CI waiting after the run has reported.
+  forceExit: true,
   reporters: ['default', '<rootDir>/scripts/jest-summary-reporter.cjs'],
 };
 export default config;

@@ -8,7 +8,8 @@ class SummaryReporter {
     const skipped = results.numPendingTests + results.numTodoTests;
     const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
     const line = `${results.numPassedTests} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`;
-    process.once('exit', () => process.stdout.write(`\n${line}\n`));
+    // Synchronous: with forceExit, Jest exits right after, and a piped stdout drops async writes.
+    process.once('exit', () => require('node:fs').writeSync(1, `\n${line}\n`));
   }
 }
 module.exports = SummaryReporter;

@@ -102,6 +102,12 @@ export async function startEngineService(config: EngineServiceConfig): Promise<R
     md5: false,
     ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   });
+  // Middleware that does nothing for a long-running task costs CPU on every call: it
+  // logs nothing per call, runs outside Lambda (no recursion detection) and needs no
+  // user agent. Signing, retries and serialisation stay.
+  for (const name of ['loggerMiddleware', 'getUserAgentMiddleware', 'recursionDetectionMiddleware']) {
+    sqs.middlewareStack.remove(name);
+  }
   const queueUrl = async (name: string): Promise<string> =>
     (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl as string;
   const ordersQueueUrl = await queueUrl(config.ordersQueue ?? ORDERS_QUEUE.name);
