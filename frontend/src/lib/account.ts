@@ -1,8 +1,9 @@
 'use client';
 /**
  * The signed-in account's live state: balances, open orders, fills (REST), refreshed on
- * every message of the private `account` stream (a signed `$connect`), and the orders
- * seen ending in this browser (the API has no order-history listing).
+ * every message of the private `account` stream (a signed `$connect`), and the ended
+ * orders (`GET /api/v1/orders/history`, plus those the stream reported ending since,
+ * which the history shows once the DB processor has written them).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { describeError, signed, signedConnectQuery } from './api';
@@ -24,7 +25,6 @@ export interface AccountState {
   remember(order: Order): void;
 }
 
-const HISTORY_KEY = (accountId: string) => `exchange.history.${accountId}`;
 const ENDED = new Set(['FILLED', 'CANCELED', 'EXPIRED', 'REJECTED']);
 
 /** `market`: the trade screen's market; empty for every market (the account screen). */
@@ -41,11 +41,7 @@ export function useAccount(credentials: Credentials | undefined, market: string)
   const remember = useCallback(
     (order: Order) => {
       if (credentials === undefined || !ENDED.has(order.status)) return;
-      setHistory((old) => {
-        const next = [order, ...old.filter((o) => o.orderId !== order.orderId)].slice(0, 200);
-        window.localStorage.setItem(HISTORY_KEY(credentials.accountId), JSON.stringify(next));
-        return next;
-      });
+      setHistory((old) => [order, ...old.filter((o) => o.orderId !== order.orderId)].slice(0, 200));
     },
     [credentials],
   );
@@ -60,19 +56,26 @@ export function useAccount(credentials: Credentials | undefined, market: string)
       return;
     }
     let live = true;
-    try {
-      setHistory(JSON.parse(window.localStorage.getItem(HISTORY_KEY(credentials.accountId)) ?? '[]'));
-    } catch {
-      setHistory([]);
-    }
+    setHistory([]);
     const load = async () => {
       try {
-        const [b, o, f] = await Promise.all([
+        const [b, o, f, h] = await Promise.all([
           signed<{ balances: Balance[] }>(credentials, 'GET', 'balances'),
           signed<{ orders: Order[] }>(credentials, 'GET', 'orders', { market: market || undefined }),
           signed<{ fills: Fill[] }>(credentials, 'GET', 'fills', { market: market || undefined, limit: 100 }),
+          signed<{ orders: Order[] }>(credentials, 'GET', 'orders/history', {
+            market: market || undefined,
+            limit: 200,
+          }),
         ]);
         if (!live) return;
+        const ended = h.orders.filter((order) => ENDED.has(order.status)).reverse();
+        // Newest first; orders the stream reported ending that the database has not written yet stay.
+        setHistory((old) =>
+          [...old.filter((x) => !ended.some((e) => e.orderId === x.orderId)), ...ended]
+            .sort((x, y) => y.orderId - x.orderId)
+            .slice(0, 200),
+        );
         setBalances(b.balances);
         setOpenOrders(o.orders);
         setFills([...f.fills].reverse());

@@ -11,6 +11,7 @@ export const TRADING_ROUTES: readonly HttpRoute[] = [
   { method: 'GET', path: '/api/v1/order', handler: v1, export: 'getOrderHandler' },
   { method: 'GET', path: '/api/v1/orders', handler: v1, export: 'openOrdersHandler' },
   { method: 'DELETE', path: '/api/v1/orders', handler: v1, export: 'cancelAllHandler' },
+  { method: 'GET', path: '/api/v1/orders/history', handler: v1, export: 'orderHistoryHandler' },
   { method: 'GET', path: '/api/v1/balances', handler: v1, export: 'balancesHandler' },
   { method: 'GET', path: '/api/v1/fills', handler: v1, export: 'fillsHandler' },
   { method: 'POST', path: '/api/v1/onramp', handler: 'http/v1/onramp' },
@@ -23,6 +24,7 @@ export const TRADING_ROUTES: readonly HttpRoute[] = [
   { method: 'GET', path: '/api/v3/order', handler: v3, export: 'queryOrderHandler' },
   { method: 'GET', path: '/api/v3/openOrders', handler: v3, export: 'openOrdersHandler' },
   { method: 'DELETE', path: '/api/v3/openOrders', handler: v3, export: 'cancelOpenOrdersHandler' },
+  { method: 'GET', path: '/api/v3/allOrders', handler: v3, export: 'allOrdersHandler' },
   { method: 'GET', path: '/api/v3/account', handler: v3, export: 'accountHandler' },
   { method: 'GET', path: '/api/v3/myTrades', handler: v3, export: 'myTradesHandler' },
 ];

@@ -22,6 +22,7 @@ export {
   newClientOrderId,
   type OrderRef,
   openOrders,
+  orderHistoryOf,
   type Pending,
   type PlaceOutcome,
   placeOrder,

@@ -10,7 +10,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Fill, Market, OrderStatus } from '@exchange/protocol';
 import { newRequestId, submitCommand } from '../engine-client/submit.js';
-import { type FillQuery, fills, type OrderRecord, orderById } from '../history/index.js';
+import {
+  type FillQuery,
+  fills,
+  type OrderHistoryQuery,
+  type OrderRecord,
+  orderById,
+  orderHistory,
+} from '../history/index.js';
 import { rejectionError } from '../http/api.js';
 import { balancesOf, openOrdersOf } from '../read-models/read-models.js';
 import { registry } from './markets.js';
@@ -127,6 +134,14 @@ export async function findOrder(accountId: string, market: Market, ref: OrderRef
   if (record === undefined || record.market !== market.symbol)
     throw rejectionError('UNKNOWN_ORDER', { action: 'query' });
   return fromRecord(record);
+}
+
+/**
+ * The account's orders, open and ended, in placement order (PostgreSQL: an order shows
+ * once the DB processor wrote it): from `fromOrderId` or `startTime`, else the newest `limit`.
+ */
+export async function orderHistoryOf(accountId: string, query: OrderHistoryQuery = {}): Promise<OrderView[]> {
+  return (await orderHistory(accountId, query)).map(fromRecord);
 }
 
 /** The account's balance of every asset (zero for assets it never held). */

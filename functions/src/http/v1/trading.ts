@@ -23,6 +23,7 @@ import {
   findOrder,
   marketOf,
   openOrders,
+  orderHistoryOf,
   type Pending,
   placeOrder,
 } from '../../trading/index.js';
@@ -85,6 +86,24 @@ export const openOrdersHandler = signedEndpoint(
       caller.accountId,
       params.market === undefined ? undefined : marketOf(params.market, 'market'),
     ),
+  }),
+);
+
+/** `GET /api/v1/orders/history`: the caller's orders, open and ended, in placement order. */
+export const orderHistoryHandler = signedEndpoint(
+  'v1',
+  {
+    market: param.symbol().optional(),
+    fromOrderId: param.integer().optional(),
+    startTime: param.integer().optional(),
+    endTime: param.integer().optional(),
+    limit: param.integer({ min: 1, max: 1000 }).optional(),
+  },
+  async ({ params: { market, ...range }, caller }) => ({
+    orders: await orderHistoryOf(caller.accountId, {
+      ...range,
+      ...(market === undefined ? {} : { market: marketOf(market, 'market').symbol }),
+    }),
   }),
 );
 

@@ -20,6 +20,7 @@ import {
   newClientOrderId,
   type OrderRequest,
   openOrders,
+  orderHistoryOf,
   placeOrder,
   testOrder,
 } from '../../trading/index.js';
@@ -147,6 +148,27 @@ export const openOrdersHandler = signedEndpoint(
     (
       await openOrders(caller.accountId, params.symbol === undefined ? undefined : marketOf(params.symbol))
     ).map(orderQuery),
+);
+
+/** `GET /api/v3/allOrders`: the caller's orders of a symbol, open and ended (Binance's shape). */
+export const allOrdersHandler = signedEndpoint(
+  'v3',
+  {
+    symbol: param.symbol(),
+    orderId: param.integer().optional(),
+    startTime: param.integer().optional(),
+    endTime: param.integer().optional(),
+    limit: param.integer({ min: 1, max: 1000 }).optional(),
+  },
+  async ({ params: { symbol, orderId, ...range }, caller }) =>
+    (
+      await orderHistoryOf(caller.accountId, {
+        ...range,
+        ...(orderId === undefined ? {} : { fromOrderId: orderId }),
+        market: marketOf(symbol).symbol,
+      })
+    ).map(orderQuery),
+  { weight: 20 },
 );
 
 /** `DELETE /api/v3/openOrders`: cancels every open order of a symbol; -2011 when there were none. */
