@@ -38,3 +38,29 @@ export function klineOpenTime(interval: KlineInterval, time: number): number {
   const width = KLINE_INTERVAL_MS[interval];
   return Math.floor((time - KLINE_ORIGIN_MS) / width) * width + KLINE_ORIGIN_MS;
 }
+
+/**
+ * One candle; amounts are exact decimal strings in the market's scales. The REST API
+ * serves it from the `klines` table; the fan-out builds the live one from trades.
+ */
+export interface Kline {
+  /** Start of the bucket (ms). */
+  readonly openTime: number;
+  /** Last millisecond of the bucket, as Binance gives it. */
+  readonly closeTime: number;
+  readonly open: string;
+  readonly high: string;
+  readonly low: string;
+  readonly close: string;
+  /** Base traded. */
+  readonly volume: string;
+  /** Quote traded. */
+  readonly quoteVolume: string;
+  /** Base bought by takers. */
+  readonly takerBuyVolume: string;
+  /** Quote spent by buying takers. */
+  readonly takerBuyQuoteVolume: string;
+  readonly trades: number;
+  readonly firstTradeId: number;
+  readonly lastTradeId: number;
+}

@@ -2,7 +2,8 @@
  * Latency of the API's candle query (`klines` of `functions/src/history`) over the
  * loaded trades: random windows, one query at a time, after a warm-up.
  */
-import { type KlineInterval, klines } from '@exchange/functions/history/index';
+import { klines } from '@exchange/functions/history/index';
+import type { KlineInterval } from '@exchange/protocol';
 import type pg from 'pg';
 import { mulberry32 } from '../engine/prng.js';
 import { percentile } from '../engine/stats.js';

@@ -11,28 +11,14 @@ import {
   addDecimal,
   compareDecimal,
   KLINE_INTERVAL_MS,
+  type Kline,
   type KlineInterval,
   klineOpenTime,
   type PublicTrade,
 } from '@exchange/protocol';
 
-/** One candle; amounts are exact decimal strings. The REST API's `Kline` shape plus `closed`. */
-export interface Candle {
-  readonly openTime: number;
-  /** Last millisecond of the bucket. */
-  readonly closeTime: number;
-  readonly open: string;
-  readonly high: string;
-  readonly low: string;
-  readonly close: string;
-  readonly volume: string;
-  readonly quoteVolume: string;
-  readonly takerBuyVolume: string;
-  readonly takerBuyQuoteVolume: string;
-  readonly trades: number;
-  readonly firstTradeId: number;
-  readonly lastTradeId: number;
-}
+/** One candle, the REST API's shape (`Kline` of the protocol). */
+export type Candle = Kline;
 
 /** @example const live = new LiveCandle('1m'); live.add(trade); live.current(); */
 export class LiveCandle {

@@ -1,15 +1,6 @@
 export {
-  isKlineInterval,
-  KLINE_INTERVAL_MS,
-  KLINE_INTERVALS,
-  KLINE_ORIGIN_MS,
-  type KlineInterval,
-  klineOpenTime,
-} from './kline-intervals.js';
-export {
   type BinanceKline,
   DEFAULT_KLINE_LIMIT,
-  type Kline,
   type KlineQuery,
   klines,
   MAX_KLINE_LIMIT,

@@ -2,32 +2,10 @@
  * Candles of one market and interval, from the `klines` rollup (a table kept by the
  * trades trigger, or TimescaleDB's continuous aggregates): never a scan of trades.
  */
-import { database } from '../db/pool.js';
-import { KLINE_INTERVAL_MS, type KlineInterval } from './kline-intervals.js';
-import type { Queryable } from './queryable.js';
 
-/** One candle; amounts are exact decimal strings in the market's scales. */
-export interface Kline {
-  /** Start of the bucket (ms). */
-  readonly openTime: number;
-  /** Last millisecond of the bucket, as Binance gives it. */
-  readonly closeTime: number;
-  readonly open: string;
-  readonly high: string;
-  readonly low: string;
-  readonly close: string;
-  /** Base traded. */
-  readonly volume: string;
-  /** Quote traded. */
-  readonly quoteVolume: string;
-  /** Base bought by takers. */
-  readonly takerBuyVolume: string;
-  /** Quote spent by buying takers. */
-  readonly takerBuyQuoteVolume: string;
-  readonly trades: number;
-  readonly firstTradeId: number;
-  readonly lastTradeId: number;
-}
+import { KLINE_INTERVAL_MS, type Kline, type KlineInterval } from '@exchange/protocol';
+import { database } from '../db/pool.js';
+import type { Queryable } from './queryable.js';
 
 export interface KlineQuery {
   /** Candles opening at or after this time (ms). Without it, the newest candles. */

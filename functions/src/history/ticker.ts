@@ -7,12 +7,13 @@
 import {
   createMarketRegistry,
   formatUnits,
+  KLINE_INTERVAL_MS,
+  klineOpenTime,
   type MarketRegistry,
   parseUnits,
   type TickerReadModel,
 } from '@exchange/protocol';
 import { database } from '../db/pool.js';
-import { KLINE_INTERVAL_MS, klineOpenTime } from './kline-intervals.js';
 import type { Queryable } from './queryable.js';
 
 /** Minutes in the window, as the engine's ticker. */

@@ -3,15 +3,19 @@
  * every interval, every market, of a seeded engine stream written by the processor.
  */
 import { createScratchDatabase, type ScratchDatabase } from '@exchange/localstack';
-import { formatUnits, type MarketRegistry, parseUnits, type TradeEvent } from '@exchange/protocol';
-import { migrateFunctionsDatabase } from '../../src/db/migrate.js';
 import {
+  formatUnits,
   KLINE_INTERVAL_MS,
   KLINE_INTERVALS,
+  type Kline,
   type KlineInterval,
   klineOpenTime,
-} from '../../src/history/kline-intervals.js';
-import { type Kline, klines, toBinanceKline, toSeedKline } from '../../src/history/klines.js';
+  type MarketRegistry,
+  parseUnits,
+  type TradeEvent,
+} from '@exchange/protocol';
+import { migrateFunctionsDatabase } from '../../src/db/migrate.js';
+import { klines, toBinanceKline, toSeedKline } from '../../src/history/klines.js';
 import { type EngineStream, engineStream, recordsOf } from '../db-processor/engine-stream.js';
 import { processAll } from '../db-processor/tables.js';
 

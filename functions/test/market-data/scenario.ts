@@ -7,10 +7,15 @@
  */
 import { Engine } from '@exchange/engine-service/core';
 import { eventsMessagesOf, type JournaledCommand, RedisPublisher } from '@exchange/engine-service/runtime';
-import { createMarketRegistry, isRejection, type MarketRegistry, toEngineCommand } from '@exchange/protocol';
+import {
+  createMarketRegistry,
+  isRejection,
+  klineOpenTime,
+  type MarketRegistry,
+  toEngineCommand,
+} from '@exchange/protocol';
 import type pg from 'pg';
 import { keys, redis } from '../../src/db/redis.js';
-import { klineOpenTime } from '../../src/history/index.js';
 import { recordsOf } from '../db-processor/engine-stream.js';
 import { processAll } from '../db-processor/tables.js';
 

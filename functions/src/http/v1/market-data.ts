@@ -11,11 +11,10 @@
  * | `GET /api/v1/tickers`                                     | `Ticker[]`, every market                          |
  * | `GET /api/v1/ticker?symbol=`                              | one `Ticker`                                      |
  */
-import { DEPTH_READ_MODEL_LEVELS } from '@exchange/protocol';
+import { DEPTH_READ_MODEL_LEVELS, KLINE_INTERVALS } from '@exchange/protocol';
 import { z } from 'zod';
 import {
   DEFAULT_TRADE_LIMIT,
-  KLINE_INTERVALS,
   klines,
   MAX_KLINE_LIMIT,
   MAX_TRADE_LIMIT,

@@ -3,13 +3,12 @@
  * Symbols are Binance's (`SOLUSDC`; `SOL_USDC` is accepted too); an unlisted one is
  * -1121 "Invalid symbol.". See `market-data/README.md` for where we differ.
  */
-import { DEPTH_READ_MODEL_LEVELS, type Market } from '@exchange/protocol';
+import { DEPTH_READ_MODEL_LEVELS, KLINE_INTERVALS, type Market } from '@exchange/protocol';
 import { z } from 'zod';
 import {
   klines as candles,
   DEFAULT_KLINE_LIMIT,
   DEFAULT_TRADE_LIMIT,
-  KLINE_INTERVALS,
   MAX_TRADE_LIMIT,
   recentTrades,
   toBinanceKline,
