@@ -130,6 +130,10 @@ export class RedisPublisher {
   prepare(batch: readonly JournaledCommand[], replies: readonly Reply[] = []): PreparedPublication {
     const pipeline = this.redis.pipeline();
     let tickers: Array<[channel: string, message: string]> = [];
+    // Each command's reply to its sender, built once: it is also the sender's account update.
+    const senderReplies = batch.map(({ requestId, accountId, result }) =>
+      toReply(requestId, accountId, result, this.engine.registry),
+    );
     const last = batch.at(-1);
     if (last !== undefined) {
       const touched: Touched = {
@@ -140,10 +144,13 @@ export class RedisPublisher {
       };
       for (const { result } of batch) this.collect(result, touched);
       tickers = this.writeReadModels(pipeline, touched, last.result.seq, last.result.time);
-      this.publishReplies(pipeline, batch);
+      for (const reply of senderReplies)
+        pipeline.publish(this.keys.reply(reply.requestId), JSON.stringify(reply));
     }
     for (const reply of replies) pipeline.publish(this.keys.reply(reply.requestId), JSON.stringify(reply));
-    for (const command of batch) this.publishEvents(pipeline, command);
+    batch.forEach((command, i) => {
+      this.publishEvents(pipeline, command, senderReplies[i] as Reply);
+    });
     for (const [channel, message] of tickers) pipeline.publish(channel, message);
     return { pipeline, size: pipeline.length };
   }
@@ -254,18 +261,12 @@ export class RedisPublisher {
     return after;
   }
 
-  private publishReplies(pipeline: ChainableCommander, batch: readonly JournaledCommand[]): void {
-    const registry = this.engine.registry;
-    for (const { requestId, accountId, result } of batch) {
-      pipeline.publish(
-        this.keys.reply(requestId),
-        JSON.stringify(toReply(requestId, accountId, result, registry)),
-      );
-    }
-  }
-
   /** A command's trades, depth diff and account updates, in that order. */
-  private publishEvents(pipeline: ChainableCommander, { requestId, result }: JournaledCommand): void {
+  private publishEvents(
+    pipeline: ChainableCommander,
+    { requestId, accountId: sender, result }: JournaledCommand,
+    senderReply: Reply,
+  ): void {
     const registry = this.engine.registry;
     const accounts = new Set<string>();
     for (const event of result.events) {
@@ -288,7 +289,7 @@ export class RedisPublisher {
       }
     }
     for (const accountId of accounts) {
-      const reply = toReply(requestId, accountId, result, registry);
+      const reply = accountId === sender ? senderReply : toReply(requestId, accountId, result, registry);
       if (!reply.ok) continue;
       const { orders, fills, balances, withdrawals } = reply;
       const update: AccountUpdate = {
