@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import type { Metric } from '../engine/report.js';
 import type { Machine } from '../machine.js';
 import { writeReadmeSection } from '../results-readme.js';
+import { type Verdict, verdictsOf } from '../targets.js';
 import type { RecoveryBenchResult, SnapshotPause } from './recovery.js';
 import type { ServiceBenchOptions, ServiceBenchResult } from './service-run.js';
 
@@ -29,16 +30,8 @@ export interface EngineServiceRecord {
 }
 
 /** Each target with the measured value and whether it is met. */
-export function verdicts(
-  m: Record<string, Metric>,
-): { key: string; value: number; target: string; met: boolean }[] {
-  return Object.entries(TARGETS).flatMap(([key, target]) => {
-    const value = m[key]?.value;
-    if (value === undefined) return [];
-    return 'atLeast' in target
-      ? [{ key, value, target: `≥ ${target.atLeast}`, met: value >= target.atLeast }]
-      : [{ key, value, target: `< ${target.below}`, met: value < target.below }];
-  });
+export function verdicts(m: Record<string, Metric>): Verdict[] {
+  return verdictsOf(m, TARGETS);
 }
 
 /** Writes the JSON record and the README section; returns the JSON file's path. */

@@ -2,6 +2,8 @@
  * Aggregation across processes and everything printed or recorded: the human tables,
  * the metrics object of the `--json` line, and the verdict against the issue's targets.
  */
+
+import { type Verdict, verdictsOf } from '../targets.js';
 import type { HeapResult } from './heap.js';
 import type { MixedRunResult, Target } from './mixed-run.js';
 import { median, type Spread, spread } from './stats.js';
@@ -101,16 +103,8 @@ export function metrics(agg: Aggregate): Record<string, Metric> {
 }
 
 /** Each target with the measured value and whether it is met. */
-export function verdicts(
-  m: Record<string, Metric>,
-): { key: string; value: number; target: string; met: boolean }[] {
-  return Object.entries(TARGETS).flatMap(([key, target]) => {
-    const value = m[key]?.value;
-    if (value === undefined) return [];
-    return 'atLeast' in target
-      ? [{ key, value, target: `≥ ${target.atLeast}`, met: value >= target.atLeast }]
-      : [{ key, value, target: `< ${target.below}`, met: value < target.below }];
-  });
+export function verdicts(m: Record<string, Metric>): Verdict[] {
+  return verdictsOf(m, TARGETS);
 }
 
 /** Left-aligned first column, right-aligned others, two spaces apart. */

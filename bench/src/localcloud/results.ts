@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import type { Metric } from '../engine/report.js';
 import type { Machine } from '../machine.js';
 import { writeReadmeSection } from '../results-readme.js';
+import { type Verdict, verdictsOf } from '../targets.js';
 import type { HttpResult } from './http.js';
 
 export const TARGETS = { 'http.ratio': { atLeast: 0.7 } } as const;
@@ -20,15 +21,8 @@ export interface LocalCloudRecord {
 }
 
 /** Each target with the measured value and whether it is met. */
-export function verdicts(
-  m: Record<string, Metric>,
-): { key: string; value: number; target: string; met: boolean }[] {
-  return Object.entries(TARGETS).flatMap(([key, target]) => {
-    const value = m[key]?.value;
-    return value === undefined
-      ? []
-      : [{ key, value, target: `≥ ${target.atLeast}`, met: value >= target.atLeast }];
-  });
+export function verdicts(m: Record<string, Metric>): Verdict[] {
+  return verdictsOf(m, TARGETS);
 }
 
 /** Writes the JSON record and the README section; returns the JSON file's path. */
