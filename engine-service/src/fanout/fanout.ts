@@ -23,17 +23,11 @@ import { type MarketRegistry, type RedisKeys, WS_DROP_CONNECTION_LUA, type WsKey
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type HealthServer, startHealthServer } from '../runtime/health.js';
+import { makeLean } from '../runtime/lean-client.js';
 import { loadCandlesInProgress } from './candle-seed.js';
 import { ConnectionPoster, type PosterStats } from './connection-poster.js';
 import { type Outgoing, StreamRouter } from './stream-router.js';
 import { SubscriptionView } from './subscription-view.js';
-
-/** Middleware removed from the `@connections` client (see {@link startFanout}). */
-const LEAN_CLIENT_REMOVES = [
-  'loggerMiddleware',
-  'getUserAgentMiddleware',
-  'recursionDetectionMiddleware',
-] as const;
 
 export interface FanoutOptions {
   readonly registry: MarketRegistry;
@@ -99,10 +93,8 @@ export async function startFanout(options: FanoutOptions): Promise<RunningFanout
     // The emulator accepts any signature; in AWS the task role's credentials are used.
     ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   });
-  // Middleware that does nothing for a fan-out costs CPU on every post: it logs nothing
-  // per call, runs outside Lambda (no recursion detection) and needs no user agent.
-  // Signing, retry bookkeeping (maxAttempts 1: the poster retries) and serde stay.
-  for (const name of LEAN_CLIENT_REMOVES) client.middlewareStack.remove(name);
+  // Retry bookkeeping stays with maxAttempts 1: the poster retries.
+  makeLean(client);
   let messages = 0;
 
   const forget = (connectionId: string) => {

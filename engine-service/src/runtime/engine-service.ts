@@ -31,6 +31,7 @@ import { migrateEngineDatabase } from './journal/migrate.js';
 import { recover } from './journal/recovery.js';
 import { SnapshotStore } from './journal/snapshot-store.js';
 import { Snapshotter } from './journal/snapshotter.js';
+import { makeLean } from './lean-client.js';
 import { Lease } from './lease/lease.js';
 import { EventsQueuePublisher } from './publish/events-queue-publisher.js';
 import type { JournaledCommand } from './publish/journaled-command.js';
@@ -102,12 +103,7 @@ export async function startEngineService(config: EngineServiceConfig): Promise<R
     md5: false,
     ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   });
-  // Middleware that does nothing for a long-running task costs CPU on every call: it
-  // logs nothing per call, runs outside Lambda (no recursion detection) and needs no
-  // user agent. Signing, retries and serialisation stay.
-  for (const name of ['loggerMiddleware', 'getUserAgentMiddleware', 'recursionDetectionMiddleware']) {
-    sqs.middlewareStack.remove(name);
-  }
+  makeLean(sqs);
   const queueUrl = async (name: string): Promise<string> =>
     (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl as string;
   const ordersQueueUrl = await queueUrl(config.ordersQueue ?? ORDERS_QUEUE.name);
