@@ -153,7 +153,7 @@ const lines = [
       .join(', ') || 'none'
   }`,
   '',
-  'Inside the service, per batch (timed in the service process; sqs:SendMessageBatchCommand = events.fifo;',
+  'Inside the service, per batch (timed in the service process; sqs:SendMessageBatch = events.fifo;',
   '"batch" = one journal batch from receipt to published; batches overlap, see sequencer.ts)',
   table([
     ['stage', 'p50 ms', 'p99 ms', 'mean ms', 'calls'],

@@ -93,7 +93,7 @@ function section(record: EngineServiceRecord): string {
         ]),
     '',
     'Where a batch goes (mean ms per batch, timed in the service process): the service handles one batch of at',
-    'most ten at a time, so commands/s is at most ten ÷ the batch time. `sqs:SendMessageBatchCommand` is the',
+    'most ten at a time, so commands/s is at most ten ÷ the batch time. `sqs:SendMessageBatch` is the',
     'events.fifo publish; the rest of `batch` is applying the commands and publishing to Redis.',
     '',
     '| stage | mean ms | p99 ms |',

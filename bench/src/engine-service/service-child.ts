@@ -17,8 +17,13 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { type BatchOutcome, Journal, Sequencer, startEngineService } from '@exchange/engine-service/runtime';
+import {
+  type BatchOutcome,
+  Journal,
+  Sequencer,
+  SqsJsonClient,
+  startEngineService,
+} from '@exchange/engine-service/runtime';
 import { createMarketRegistry, redisKeys } from '@exchange/protocol';
 import { pino } from 'pino';
 
@@ -46,7 +51,7 @@ export interface ServiceChildStats {
   readonly snapshots: SnapshotSaved[];
   /**
    * Where a batch's time goes: time in ms of each batch from receipt to published
-   * (`batch`, overlapping the next batches' stages), of each SQS call by command (`sqs:ReceiveMessageCommand`, …),
+   * (`batch`, overlapping the next batches' stages), of each SQS call (`sqs:ReceiveMessage`, …),
    * and of `journal:findByRequestIds` and `journal:append`.
    */
   readonly stages: Record<string, number[]>;
@@ -110,13 +115,19 @@ Sequencer.prototype.run = function timedRun(
     onBatch?.(outcome);
   });
 };
-const sqsSend = SQSClient.prototype.send as (...args: unknown[]) => Promise<unknown>;
-SQSClient.prototype.send = async function timedSend(this: SQSClient, ...args: unknown[]) {
-  const started = performance.now();
-  const result = await sqsSend.apply(this, args);
-  stage(`sqs:${(args[0] as object).constructor.name}`, performance.now() - started);
-  return result;
-} as SQSClient['send'];
+for (const method of ['receiveMessage', 'deleteMessageBatch', 'sendMessageBatch'] as const) {
+  const call = SqsJsonClient.prototype[method] as (...args: unknown[]) => Promise<unknown>;
+  const name = `sqs:${method[0]?.toUpperCase()}${method.slice(1)}`;
+  (SqsJsonClient.prototype as unknown as Record<string, unknown>)[method] = async function timedCall(
+    this: SqsJsonClient,
+    ...args: unknown[]
+  ) {
+    const started = performance.now();
+    const result = await call.apply(this, args);
+    stage(name, performance.now() - started);
+    return result;
+  };
+}
 
 // The service's log, read for 'snapshot saved' (the Snapshotter's onSaved) and errors.
 const logStream = new Writable({

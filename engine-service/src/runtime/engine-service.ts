@@ -37,6 +37,7 @@ import { EventsQueuePublisher } from './publish/events-queue-publisher.js';
 import type { JournaledCommand } from './publish/journaled-command.js';
 import { type PreparedPublication, RedisPublisher } from './publish/redis-publisher.js';
 import { type BatchSink, Sequencer } from './sequencer.js';
+import { SqsJsonClient } from './sqs/queue-client.js';
 
 /** A batch's output, built when it is applied, sent once journaled. */
 interface PreparedBatch {
@@ -104,12 +105,19 @@ export async function startEngineService(config: EngineServiceConfig): Promise<R
     ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   });
   makeLean(sqs);
+  // The hot path's calls (receive, delete, send events) skip the SDK: see queue-client.ts.
+  const queue = new SqsJsonClient({
+    endpoint: config.sqsEndpoint,
+    region: config.region,
+    credentials: sqs.config.credentials,
+  });
   const queueUrl = async (name: string): Promise<string> =>
     (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl as string;
   const ordersQueueUrl = await queueUrl(config.ordersQueue ?? ORDERS_QUEUE.name);
   const eventsQueueUrl = await queueUrl(config.eventsQueue ?? EVENTS_QUEUE.name);
   const closeClients = async (): Promise<void> => {
     sqs.destroy();
+    await queue.close();
     redis.disconnect();
     await pool.end();
   };
@@ -166,7 +174,7 @@ export async function startEngineService(config: EngineServiceConfig): Promise<R
   const redisPublisher = new RedisPublisher({ redis, engine, keys });
   for (const result of recentTrades) redisPublisher.countTrades(result);
   recentTrades.length = 0;
-  const eventsPublisher = new EventsQueuePublisher({ client: sqs, queueUrl: eventsQueueUrl, registry });
+  const eventsPublisher = new EventsQueuePublisher({ client: queue, queueUrl: eventsQueueUrl, registry });
   const sink: BatchSink<PreparedBatch> = {
     prepare: (executed, replies) => ({ redis: redisPublisher.prepare(executed, replies), executed }),
     async send(batches) {
@@ -188,7 +196,7 @@ export async function startEngineService(config: EngineServiceConfig): Promise<R
     engine,
     registry,
     journal,
-    sqs,
+    queue,
     queueUrl: ordersQueueUrl,
     sink,
     lastSeq: recovered.lastSeq,

@@ -4,3 +4,4 @@ export * from './journal/index.js';
 export * from './lease/index.js';
 export * from './publish/index.js';
 export * from './sequencer.js';
+export * from './sqs/queue-client.js';

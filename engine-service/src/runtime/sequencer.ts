@@ -29,17 +29,13 @@
  * **FIFO groups.** SQS hands out no message of a group while an earlier one of that
  * group is in flight, so keeping receives ahead never reorders one account's commands.
  */
-import {
-  DeleteMessageBatchCommand,
-  type Message,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import type { Message } from '@aws-sdk/client-sqs';
 import type { MarketRegistry, Reply } from '@exchange/protocol';
 import type { Engine } from '../core/index.js';
 import { applyWireCommand } from './journal/apply-command.js';
 import type { Journal, JournalEntry } from './journal/journal.js';
 import type { JournaledCommand } from './publish/journaled-command.js';
+import type { QueueClient } from './sqs/queue-client.js';
 
 /** Where a sequenced batch goes. `P` is whatever the sink prepares per batch. */
 export interface BatchSink<P = unknown> {
@@ -59,7 +55,8 @@ export interface SequencerOptions<P> {
   readonly engine: Engine;
   readonly registry: MarketRegistry;
   readonly journal: Journal;
-  readonly sqs: SQSClient;
+  /** `orders.fifo`'s client: receives and deletes. */
+  readonly queue: QueueClient;
   readonly queueUrl: string;
   readonly sink: BatchSink<P>;
   /** The single writer's fencing token: every append is fenced with it (see `AppendOptions.fence`). */
@@ -253,16 +250,15 @@ export class Sequencer<P = unknown> {
   }
 
   private async receive(signal?: AbortSignal): Promise<Message[]> {
-    const { Messages: messages = [] } = await this.options.sqs.send(
-      new ReceiveMessageCommand({
+    return this.options.queue.receiveMessage(
+      {
         QueueUrl: this.options.queueUrl,
         MaxNumberOfMessages: 10,
         WaitTimeSeconds: this.options.waitTimeSeconds ?? 20,
         MessageSystemAttributeNames: ['MessageGroupId', 'MessageDeduplicationId', 'SequenceNumber'],
-      }),
-      signal === undefined ? undefined : { abortSignal: signal },
+      },
+      signal,
     );
-    return messages;
   }
 
   /**
@@ -385,12 +381,10 @@ export class Sequencer<P = unknown> {
     for (let i = 0; i < messages.length; i += DELETE_BATCH) chunks.push(messages.slice(i, i + DELETE_BATCH));
     const answers = await Promise.all(
       chunks.map((chunk) =>
-        this.options.sqs.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: this.options.queueUrl,
-            Entries: chunk.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
-          }),
-        ),
+        this.options.queue.deleteMessageBatch({
+          QueueUrl: this.options.queueUrl,
+          Entries: chunk.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+        }),
       ),
     );
     // A message whose delete failed comes back later and is answered from the journal.

@@ -4,13 +4,7 @@
  * on a real fauxqs (received back). Names carry a per-run prefix, so runs sharing one
  * Redis never see each other's keys or messages.
  */
-import {
-  DeleteMessageCommand,
-  ReceiveMessageCommand,
-  SendMessageBatchCommand,
-  type SendMessageBatchCommandOutput,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import {
   createSqsClient,
   ensureRedis,
@@ -46,6 +40,7 @@ import {
   type JournaledCommand,
   RedisPublisher,
 } from '../../src/runtime/publish/index.js';
+import { sdkQueueClient } from '../../src/runtime/sqs/queue-client.js';
 
 const T0 = 1_700_000_000_000;
 const registry = createMarketRegistry();
@@ -351,7 +346,7 @@ describe('EventsQueuePublisher (real fauxqs)', () => {
     // Prepare
     const driver = new Driver();
     const batch = tradingBatch(driver);
-    const publisher = new EventsQueuePublisher({ client, queueUrl, registry });
+    const publisher = new EventsQueuePublisher({ client: sdkQueueClient(client), queueUrl, registry });
 
     // Act: the second publication is what a restart would send again
     const sent = await publisher.publish(batch);
@@ -394,7 +389,7 @@ describe('EventsQueuePublisher (real fauxqs)', () => {
     const batch = Array.from({ length: 25 }, (_, i) =>
       driver.run({ type: 'DEPOSIT', accountId: `acct-${i % 2}`, asset: 'USDC', amount: '1' }),
     );
-    const publisher = new EventsQueuePublisher({ client, queueUrl, registry });
+    const publisher = new EventsQueuePublisher({ client: sdkQueueClient(client), queueUrl, registry });
 
     // Act
     const sent = await publisher.publish(batch);
@@ -413,15 +408,14 @@ describe('EventsQueuePublisher (real fauxqs)', () => {
     // Prepare: the real queue behind a sender that fails the first call outright,
     // then loses entry "1" of the next one, as SQS does when an entry fails
     let calls = 0;
+    const queue = sdkQueueClient(client);
     const flaky: BatchSender = {
-      async send(command): Promise<SendMessageBatchCommandOutput> {
+      async sendMessageBatch(input) {
         calls++;
         if (calls === 1) throw new Error('socket hang up');
-        const entries = command.input.Entries ?? [];
-        if (calls > 2) return client.send(command);
-        const out = await client.send(
-          new SendMessageBatchCommand({ ...command.input, Entries: entries.filter((e) => e.Id !== '1') }),
-        );
+        const entries = input.Entries ?? [];
+        if (calls > 2) return queue.sendMessageBatch(input);
+        const out = await queue.sendMessageBatch({ ...input, Entries: entries.filter((e) => e.Id !== '1') });
         return { ...out, Failed: [{ Id: '1', SenderFault: false, Code: 'InternalError', Message: 'lost' }] };
       },
     };
@@ -444,7 +438,7 @@ describe('EventsQueuePublisher (real fauxqs)', () => {
   it('gives up after its attempts with the ids it could not send', async () => {
     // Prepare
     const down: BatchSender = {
-      send: () => Promise.reject(new Error('connection refused')),
+      sendMessageBatch: () => Promise.reject(new Error('connection refused')),
     };
     const driver = new Driver(300);
     const batch = [driver.run({ type: 'DEPOSIT', accountId: 'erin', asset: 'USDC', amount: '1' })];

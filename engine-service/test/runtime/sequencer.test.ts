@@ -5,6 +5,7 @@ import { Engine } from '../../src/core/index.js';
 import { Journal } from '../../src/runtime/journal/index.js';
 import type { JournaledCommand } from '../../src/runtime/publish/journaled-command.js';
 import { type BatchSink, Sequencer } from '../../src/runtime/sequencer.js';
+import { SqsJsonClient } from '../../src/runtime/sqs/queue-client.js';
 import { createJournalDatabase, type JournalDatabase } from './journal-database.js';
 
 const registry = createMarketRegistry();
@@ -32,17 +33,21 @@ class RecordingSink implements BatchSink<Prepared> {
 let db: JournalDatabase;
 let sqs: LocalSqs;
 let client: SQSClient;
+/** The engine's own client for its calls; the SDK's plays the API. */
+let queue: SqsJsonClient;
 let queueUrl: string;
 
 beforeAll(async () => {
   db = await createJournalDatabase();
   sqs = await startLocalSqs({ port: 0, queues: [{ ...ORDERS_QUEUE, visibilityTimeoutSeconds: 2 }] });
   client = createSqsClient({ endpoint: sqs.endpoint, region: sqs.region });
+  queue = new SqsJsonClient({ ...sqs, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   queueUrl = sqs.queueUrls[ORDERS_QUEUE.name] as string;
 });
 
 afterAll(async () => {
   client.destroy();
+  await queue.close();
   await sqs.close();
   await db.drop();
 });
@@ -77,7 +82,7 @@ describe('the sequencer', () => {
       engine,
       registry,
       journal,
-      sqs: client,
+      queue,
       queueUrl,
       sink,
       lastSeq: 0,
@@ -121,7 +126,7 @@ describe('the sequencer', () => {
       engine,
       registry,
       journal,
-      sqs: client,
+      queue,
       queueUrl,
       sink,
       lastSeq,

@@ -8,7 +8,7 @@ import {
   SendMessageBatchCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { EventsQueuePublisher } from '@exchange/engine-service/runtime';
+import { EventsQueuePublisher, sdkQueueClient } from '@exchange/engine-service/runtime';
 import {
   createScratchDatabase,
   createSqsClient,
@@ -115,7 +115,7 @@ describe('db-processor behind SqsEventSource (integration, fauxqs + PostgreSQL)'
   it('after a failure mid-batch keeps what came before and gets the rest again, each group in order', async () => {
     // Prepare
     const publisher = new EventsQueuePublisher({
-      client,
+      client: sdkQueueClient(client),
       queueUrl: urlOf('midbatch.fifo'),
       registry: stream.registry,
     });

@@ -28,15 +28,10 @@
  * {@link EventsQueuePublishError}: the caller must not go on (the journal holds the
  * events; publishing again from it is safe thanks to the deduplication ids).
  */
-import {
-  SendMessageBatchCommand,
-  type SendMessageBatchCommandOutput,
-  type SendMessageBatchRequestEntry,
-  SQSClient,
-  type SQSClientConfig,
-} from '@aws-sdk/client-sqs';
+import type { SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import type { Event, MarketRegistry } from '@exchange/protocol';
 import { toWireEvents } from '@exchange/protocol';
+import type { QueueClient } from '../sqs/queue-client.js';
 import type { JournaledCommand } from './journaled-command.js';
 
 /** SQS's limit of entries per `SendMessageBatch`. */
@@ -67,13 +62,11 @@ export class EventsQueuePublishError extends Error {
   }
 }
 
-/** The one call the publisher makes; an `SQSClient` is one. */
-export interface BatchSender {
-  send(command: SendMessageBatchCommand): Promise<SendMessageBatchCommandOutput>;
-}
+/** The one call the publisher makes. */
+export type BatchSender = Pick<QueueClient, 'sendMessageBatch'>;
 
 export interface EventsQueuePublisherOptions {
-  /** An SQS client with an explicit endpoint: see {@link createEventsQueueClient}. */
+  /** `events.fifo`'s client: an {@link SqsJsonClient}, or an SDK client through `sdkQueueClient`. */
   readonly client: BatchSender;
   /** URL of `events.fifo`. */
   readonly queueUrl: string;
@@ -84,19 +77,6 @@ export interface EventsQueuePublisherOptions {
   readonly retryDelayMs?: number;
   /** Default {@link MAX_MESSAGE_BYTES}. */
   readonly maxMessageBytes?: number;
-}
-
-/**
- * An SQS client bound to `endpoint`. Always explicit: without one the SDK guesses
- * from the region (or the queue URL), and a local queue URL need not resolve.
- */
-export function createEventsQueueClient(
-  config: { readonly endpoint: string; readonly region: string } & Omit<
-    SQSClientConfig,
-    'endpoint' | 'region'
-  >,
-): SQSClient {
-  return new SQSClient({ useQueueUrlAsEndpoint: false, ...config });
 }
 
 /**
@@ -172,7 +152,7 @@ function batchesOf(messages: readonly EventsMessage[]): EventsMessage[][] {
  * Publishes journaled batches' persistence events to `events.fifo`.
  *
  * @example
- * const client = createEventsQueueClient({ endpoint, region });
+ * const client = new SqsJsonClient({ endpoint, region, credentials });
  * const publisher = new EventsQueuePublisher({ client, queueUrl, registry });
  * await publisher.publish(batch);
  */
@@ -220,9 +200,7 @@ export class EventsQueuePublisher {
         Message?: string | undefined;
       }[];
       try {
-        const out = await this.client.send(
-          new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: pending }),
-        );
+        const out = await this.client.sendMessageBatch({ QueueUrl: this.queueUrl, Entries: pending });
         failed = out.Failed ?? [];
       } catch (error) {
         lastError = error;

@@ -1,6 +1,5 @@
 export {
   type BatchSender,
-  createEventsQueueClient,
   type EventsMessage,
   EventsQueuePublishError,
   EventsQueuePublisher,
