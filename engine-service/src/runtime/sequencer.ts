@@ -295,7 +295,13 @@ export class Sequencer<P = unknown> {
       entries.push(done.entry);
       this.remember(requestId, done.entry.reply);
       if (done.result === null) replies.push(done.entry.reply);
-      else executed.push({ requestId, accountId: done.entry.accountId as string, result: done.result });
+      else
+        executed.push({
+          requestId,
+          accountId: done.entry.accountId as string,
+          result: done.result,
+          reply: done.entry.reply,
+        });
     }
     const committed: Committed<P> = {
       messages,

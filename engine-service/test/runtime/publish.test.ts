@@ -17,10 +17,12 @@ import {
   balancesReadModelSchema,
   bookTickerReadModelSchema,
   createMarketRegistry,
+  type DepthReadModel,
   depthEventSchema,
   depthReadModelSchema,
   EVENTS_QUEUE,
   eventSchema,
+  formatOnGrid,
   isRejection,
   openOrdersReadModelSchema,
   publicTradeSchema,
@@ -285,6 +287,72 @@ describe('RedisPublisher (real Redis)', () => {
     expect((await readModel(keys.balances('alice'), balancesReadModelSchema)).seq).toBe(5);
     expect((await readModel(keys.ticker('SOL_USDC'), tickerReadModelSchema)).seq).toBe(5);
     expect(messages.map((m) => m.channel)).toEqual([keys.reply('req-6'), keys.accountChannel('carol')]);
+  });
+
+  it('writes the depth read model as the engine stands after each batch, levels changing, appearing and going', async () => {
+    // Prepare: makers at a handful of prices, then batches that add, fill and cancel
+    const driver = new Driver(900);
+    const publisher = new RedisPublisher({ redis, engine: driver.engine, keys, depthLevels: 5 });
+    const market = registry.market('SOL_USDC') as NonNullable<ReturnType<typeof registry.market>>;
+    const expected = (): DepthReadModel => {
+      const depth = driver.engine.depth('SOL_USDC', 5);
+      const level = ([p, q]: [number, number]): [string, string] => [
+        formatOnGrid(p, market.tick),
+        formatOnGrid(q, market.step),
+      ];
+      return {
+        market: 'SOL_USDC',
+        seq: 0,
+        lastUpdateId: depth?.lastUpdateId ?? 0,
+        bids: depth?.bids.map(level) ?? [],
+        asks: depth?.asks.map(level) ?? [],
+      };
+    };
+    const order = (accountId: string, side: string, price: string, quantity: string) =>
+      driver.run({
+        type: 'CREATE_ORDER',
+        accountId,
+        market: 'SOL_USDC',
+        side,
+        orderType: 'LIMIT',
+        price,
+        quantity,
+      });
+    await publisher.publish([
+      driver.run({ type: 'DEPOSIT', accountId: 'mia', asset: 'SOL', amount: '100' }),
+      driver.run({ type: 'DEPOSIT', accountId: 'noa', asset: 'USDC', amount: '100000' }),
+    ]);
+    // Each batch runs on the engine only when its turn comes
+    const batches: (() => JournaledCommand[])[] = [
+      // seven asks and bids: the read model holds the best five of each
+      () => ['101', '102', '103', '104', '105', '106', '107'].map((p) => order('mia', 'SELL', p, '1')),
+      () => ['99', '98', '97', '96', '95', '94', '93'].map((p) => order('noa', 'BUY', p, '2')),
+      // a level grows, one is taken (so 106.00 comes into the five), one is partly taken
+      () => [
+        order('mia', 'SELL', '102', '3'),
+        order('noa', 'BUY', '101', '1'),
+        order('noa', 'BUY', '102', '0.5'),
+      ],
+      // a whole side goes
+      () => [driver.run({ type: 'CANCEL_ALL', accountId: 'noa', market: 'SOL_USDC' })],
+    ];
+    const written: DepthReadModel[] = [];
+    const wanted: DepthReadModel[] = [];
+
+    // Act
+    for (const next of batches) {
+      const batch = next();
+      await publisher.publish(batch);
+      written.push(await readModel(keys.depth('SOL_USDC'), depthReadModelSchema));
+      wanted.push({ ...expected(), seq: batch.at(-1)?.result.seq ?? 0 });
+    }
+
+    // Assess
+    expect(written).toEqual(wanted);
+    expect(written[1]?.bids.map(([p]) => p)).toEqual(['99.00', '98.00', '97.00', '96.00', '95.00']);
+    expect(written[2]?.asks.map(([p]) => p)).toEqual(['102.00', '103.00', '104.00', '105.00', '106.00']);
+    expect(written[2]?.asks[0]).toEqual(['102.00', '3.500']);
+    expect(written[3]?.bids).toEqual([]);
   });
 });
 

@@ -91,7 +91,7 @@ const INSERT = `
   INSERT INTO engine_journal (seq, request_id, account_id, time, applied, command, reply)
   SELECT seq, request_id, account_id, time, applied, command, reply
   FROM json_to_recordset($1::json) AS r(
-    seq bigint, request_id text, account_id text, time bigint, applied boolean, command jsonb, reply jsonb)`;
+    seq bigint, request_id text, account_id text, time bigint, applied boolean, command json, reply json)`;
 
 // A page comes back as one JSON array of row arrays, built by string concatenation
 // (json_agg of json_build_array costs PostgreSQL 40 % more): Node then parses one
@@ -112,7 +112,7 @@ const FENCED_INSERT = `
   INSERT INTO engine_journal (seq, request_id, account_id, time, applied, command, reply)
   SELECT seq, request_id, account_id, time, applied, command, reply
   FROM json_to_recordset($1::json) AS r(
-    seq bigint, request_id text, account_id text, time bigint, applied boolean, command jsonb, reply jsonb)
+    seq bigint, request_id text, account_id text, time bigint, applied boolean, command json, reply json)
   WHERE EXISTS (SELECT 1 FROM fence)`;
 
 /** One row of a page, in {@link READ_PAGE}'s order. */

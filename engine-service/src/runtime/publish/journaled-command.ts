@@ -1,4 +1,4 @@
-import type { ExecutionResult } from '@exchange/protocol';
+import type { ExecutionResult, Reply } from '@exchange/protocol';
 
 /** One command of a batch the journal has committed, as the publishers take it. */
 export interface JournaledCommand {
@@ -7,4 +7,6 @@ export interface JournaledCommand {
   /** The account that sent the command. */
   readonly accountId: string;
   readonly result: ExecutionResult;
+  /** The reply to the sender as journaled, when the caller has it (else built from `result`). */
+  readonly reply?: Reply;
 }

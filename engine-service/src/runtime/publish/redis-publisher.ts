@@ -6,7 +6,6 @@ import {
   type AccountUpdate,
   type BalancesReadModel,
   DEPTH_READ_MODEL_LEVELS,
-  type DepthReadModel,
   type EngineOrderEvent,
   type EngineTradeEvent,
   type ExecutionResult,
@@ -24,7 +23,7 @@ import {
   toWireEvent,
 } from '@exchange/protocol';
 import type { ChainableCommander, Redis } from 'ioredis';
-import type { Engine } from '../../core/index.js';
+import type { DepthView, Engine } from '../../core/index.js';
 import type { JournaledCommand } from './journaled-command.js';
 import { formatBookTicker, formatTicker, RollingTicker } from './ticker.js';
 
@@ -49,7 +48,12 @@ interface MarketState {
   tickerCount: number;
   /** Best bid and ask last published on `md:bookTicker@{market}`. */
   top: string;
+  /** Each side's levels as last written to `depth:{market}`, formatted. */
+  levels: { bids: FormattedLevels; asks: FormattedLevels };
 }
+
+/** Price → the level's quantity and its JSON (`["100.25","3"]`), as last formatted. */
+type FormattedLevels = Map<number, { readonly quantity: number; readonly json: string }>;
 
 /** A batch's Redis commands, built by {@link RedisPublisher.prepare}, not yet sent. */
 export interface PreparedPublication {
@@ -131,8 +135,9 @@ export class RedisPublisher {
     const pipeline = this.redis.pipeline();
     let tickers: Array<[channel: string, message: string]> = [];
     // Each command's reply to its sender, built once: it is also the sender's account update.
-    const senderReplies = batch.map(({ requestId, accountId, result }) =>
-      toReply(requestId, accountId, result, this.engine.registry),
+    const senderReplies = batch.map(
+      ({ requestId, accountId, result, reply }) =>
+        reply ?? toReply(requestId, accountId, result, this.engine.registry),
     );
     const last = batch.at(-1);
     if (last !== undefined) {
@@ -205,18 +210,11 @@ export class RedisPublisher {
       const market = this.marketOf(symbol);
       const depth = this.engine.depth(symbol, this.depthLevels);
       if (depth === undefined) continue;
-      const model: DepthReadModel = {
-        market: symbol,
-        seq,
-        lastUpdateId: depth.lastUpdateId,
-        bids: depth.bids.map((l) => formatLevel(l, market)),
-        asks: depth.asks.map((l) => formatLevel(l, market)),
-      };
-      pipeline.set(this.keys.depth(symbol), JSON.stringify(model));
+      const state = this.stateOf(symbol);
+      pipeline.set(this.keys.depth(symbol), depthReadModelJson(symbol, seq, depth, market, state.levels));
       const bookTicker = formatBookTicker(market, depth, seq);
       const json = JSON.stringify(bookTicker);
       pipeline.set(this.keys.bookTicker(symbol), json);
-      const state = this.stateOf(symbol);
       const top = `${bookTicker.bidPrice}|${bookTicker.bidQty}|${bookTicker.askPrice}|${bookTicker.askQty}`;
       if (top !== state.top) {
         state.top = top;
@@ -338,13 +336,48 @@ export class RedisPublisher {
   private stateOf(symbol: string): MarketState {
     let state = this.markets.get(symbol);
     if (state === undefined) {
-      state = { ticker: new RollingTicker(), tickerMinute: Number.NaN, tickerCount: 0, top: '' };
+      state = {
+        ticker: new RollingTicker(),
+        tickerMinute: Number.NaN,
+        tickerCount: 0,
+        top: '',
+        levels: { bids: new Map(), asks: new Map() },
+      };
       this.markets.set(symbol, state);
     }
     return state;
   }
 }
 
-function formatLevel([price, quantity]: Level, market: Market): [string, string] {
-  return [formatOnGrid(price, market.tick), formatOnGrid(quantity, market.step)];
+/**
+ * `depth:{market}` as JSON, exactly `JSON.stringify` of its {@link DepthReadModel}, built
+ * from the levels' JSON: a batch changes a few of the hundred levels per side, so each
+ * level is formatted again only when its quantity changed since the last write.
+ */
+function depthReadModelJson(
+  symbol: string,
+  seq: number,
+  depth: DepthView,
+  market: Market,
+  cache: { bids: FormattedLevels; asks: FormattedLevels },
+): string {
+  const side = (levels: readonly Level[], previous: FormattedLevels): [string, FormattedLevels] => {
+    const next: FormattedLevels = new Map();
+    const parts: string[] = [];
+    for (const [price, quantity] of levels) {
+      let level = previous.get(price);
+      if (level === undefined || level.quantity !== quantity) {
+        const json = JSON.stringify([formatOnGrid(price, market.tick), formatOnGrid(quantity, market.step)]);
+        level = { quantity, json };
+      }
+      next.set(price, level);
+      parts.push(level.json);
+    }
+    return [`[${parts.join(',')}]`, next];
+  };
+  const [bids, bidLevels] = side(depth.bids, cache.bids);
+  const [asks, askLevels] = side(depth.asks, cache.asks);
+  cache.bids = bidLevels;
+  cache.asks = askLevels;
+  return `{"market":${JSON.stringify(symbol)},"seq":${seq},"lastUpdateId":${depth.lastUpdateId},"bids":${bids},"asks":${asks}}`;
 }
