@@ -33,7 +33,11 @@ import { SnapshotStore } from './journal/snapshot-store.js';
 import { Snapshotter } from './journal/snapshotter.js';
 import { makeLean } from './lean-client.js';
 import { Lease } from './lease/lease.js';
-import { EventsQueuePublisher } from './publish/events-queue-publisher.js';
+import {
+  type EventsMessage,
+  EventsQueuePublisher,
+  eventsMessagesOf,
+} from './publish/events-queue-publisher.js';
 import type { JournaledCommand } from './publish/journaled-command.js';
 import { type PreparedPublication, RedisPublisher } from './publish/redis-publisher.js';
 import { type BatchSink, Sequencer } from './sequencer.js';
@@ -42,7 +46,8 @@ import { SqsJsonClient } from './sqs/queue-client.js';
 /** A batch's output, built when it is applied, sent once journaled. */
 interface PreparedBatch {
   readonly redis: PreparedPublication;
-  readonly executed: readonly JournaledCommand[];
+  /** The batch's persistence events, packed per group (see events-queue-publisher.ts). */
+  readonly events: readonly EventsMessage[];
 }
 
 export interface EngineServiceConfig {
@@ -176,11 +181,14 @@ export async function startEngineService(config: EngineServiceConfig): Promise<R
   recentTrades.length = 0;
   const eventsPublisher = new EventsQueuePublisher({ client: queue, queueUrl: eventsQueueUrl, registry });
   const sink: BatchSink<PreparedBatch> = {
-    prepare: (executed, replies) => ({ redis: redisPublisher.prepare(executed, replies), executed }),
+    prepare: (executed, replies) => ({
+      redis: redisPublisher.prepare(executed, replies),
+      events: eventsMessagesOf(executed, registry),
+    }),
     async send(batches) {
       await Promise.all([
         RedisPublisher.send(batches.map((b) => b.redis)),
-        eventsPublisher.publish(batches.flatMap((b) => b.executed)),
+        eventsPublisher.publishMessages(batches.flatMap((b) => b.events)),
       ]);
     },
   };
@@ -200,6 +208,7 @@ export async function startEngineService(config: EngineServiceConfig): Promise<R
     queueUrl: ordersQueueUrl,
     sink,
     lastSeq: recovered.lastSeq,
+    lastTime: await journal.lastTime(),
     waitTimeSeconds: config.waitTimeSeconds ?? 20,
     // The fence: a deposed engine stops before it writes (the lease's check), and the
     // journal refuses its append if a newer engine has written (the token).
@@ -213,14 +222,26 @@ export async function startEngineService(config: EngineServiceConfig): Promise<R
   if (unpublished.length > 0) {
     const refused = unpublished.filter((u) => u.result === null).map((u) => u.entry.requestId);
     const replies = await journal.findByRequestIds(refused);
-    const executed = unpublished.flatMap(({ entry, result }) =>
-      result === null ? [] : [{ requestId: entry.requestId, accountId: entry.accountId as string, result }],
-    );
+    const executedOf = (list: typeof unpublished): JournaledCommand[] =>
+      list.flatMap(({ entry, result }) =>
+        result === null ? [] : [{ requestId: entry.requestId, accountId: entry.accountId as string, result }],
+      );
+    // Events packed batch by batch as first sent (a batch is a run of one `time`), so
+    // SQS drops what did go out; the read models once, from the state now.
+    const batches: (typeof unpublished)[] = [];
+    for (const u of unpublished) {
+      const batch = batches.at(-1);
+      if (batch !== undefined && batch[0]?.entry.time === u.entry.time) batch.push(u);
+      else batches.push([u]);
+    }
     await sink.send([
-      sink.prepare(
-        executed,
-        [...replies.values()].map((r) => r.reply),
-      ),
+      {
+        redis: redisPublisher.prepare(
+          executedOf(unpublished),
+          [...replies.values()].map((r) => r.reply),
+        ),
+        events: batches.flatMap((batch) => eventsMessagesOf(executedOf(batch), registry)),
+      },
     ]);
     logger.info({ from: published + 1, to: recovered.lastSeq }, 'republished journaled commands');
   }

@@ -65,6 +65,8 @@ export interface SequencerOptions<P> {
   readonly checkLease?: () => Promise<unknown>;
   /** The last journaled sequence (from recovery). */
   readonly lastSeq: number;
+  /** The `time` of the last journaled command (from recovery); 0 for an empty journal. */
+  readonly lastTime?: number;
   /** Long-poll wait; SQS's maximum, 20 s, by default. */
   readonly waitTimeSeconds?: number;
   readonly now?: () => number;
@@ -123,6 +125,8 @@ class Changes {
 
 export class Sequencer<P = unknown> {
   private seq: number;
+  /** The last batch's `time`: each batch's is later, so a journal batch is a run of one `time`. */
+  private time: number;
   /** Every journaled command up to here has been published. */
   private published: number;
   private readonly now: () => number;
@@ -141,6 +145,7 @@ export class Sequencer<P = unknown> {
 
   constructor(private readonly options: SequencerOptions<P>) {
     this.seq = options.lastSeq;
+    this.time = options.lastTime ?? 0;
     this.published = options.lastSeq;
     this.now = options.now ?? Date.now;
   }
@@ -282,7 +287,11 @@ export class Sequencer<P = unknown> {
     const entries: JournalEntry[] = [];
     const executed: JournaledCommand[] = [];
     const replies: Reply[] = [];
-    const time = this.now();
+    // Strictly later than the batch before, even within one millisecond or when the
+    // clock steps back: the journal's runs of equal `time` are its batches, which a
+    // restart republishes as they were (see events-queue-publisher.ts).
+    const time = Math.max(this.now(), this.time + 1);
+    this.time = time;
     for (const { requestId, wire } of commands) {
       const earlier = this.recent.get(requestId) ?? known.get(requestId)?.reply;
       if (earlier !== undefined) {

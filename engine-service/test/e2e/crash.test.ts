@@ -9,9 +9,9 @@
  * - a fresh core replaying the whole journal equals the newest snapshot plus the
  *   journal tail (what the engine itself recovers from);
  * - funds are conserved: per asset Σ(available + locked) = supply = deposits;
- * - `events.fifo` carries every persistence-events message of every journaled
- *   command exactly once (by deduplication id `seq` / `seq-part`), with the body a
- *   replay produces.
+ * - `events.fifo` carries every persistence-events message of every journal batch
+ *   exactly once (by deduplication id `first-last` per group and batch), with the
+ *   body a replay of that batch produces.
  *
  * Seed: CRASH_SEED (default below), printed with the outcome.
  */
@@ -29,6 +29,7 @@ import { Journal } from '../../src/runtime/journal/journal.js';
 import { recover } from '../../src/runtime/journal/recovery.js';
 import { SnapshotStore } from '../../src/runtime/journal/snapshot-store.js';
 import { eventsMessagesOf } from '../../src/runtime/publish/events-queue-publisher.js';
+import type { JournaledCommand } from '../../src/runtime/publish/journaled-command.js';
 import { createJournalDatabase, type JournalDatabase } from '../runtime/journal-database.js';
 import { EngineProcess } from './engine-process.js';
 import { planLoad, prng } from './load.js';
@@ -285,22 +286,27 @@ async function assess(
     }
   }
 
-  // Persistence events: what a replay says each journaled command sent, against what arrived
+  // Persistence events: what a replay says each journal batch (a run of one `time`) sent
   const expected = new Map<string, string>();
   const replay = new Engine(registry);
   let withEvents = 0;
+  let batch: JournaledCommand[] = [];
+  let batchTime = Number.NaN;
+  const packBatch = (): void => {
+    for (const m of eventsMessagesOf(batch, registry)) expected.set(m.deduplicationId, m.body);
+    batch = [];
+  };
   for await (const entry of journal.readAfter(0)) {
+    if (entry.time !== batchTime) packBatch();
+    batchTime = entry.time;
     if (!entry.applied) continue;
     const command = toEngineCommand(entry.command, registry);
     if (isRejection(command)) throw new Error(`journal seq ${entry.seq} no longer converts`);
     const result = replay.execute(command, entry.seq, entry.time);
-    const messages = eventsMessagesOf(
-      [{ requestId: entry.requestId, accountId: command.accountId, result }],
-      registry,
-    );
-    if (messages.length > 0) withEvents++;
-    for (const m of messages) expected.set(m.deduplicationId, m.body);
+    if (result.events.some((e) => e.type !== 'DEPTH')) withEvents++;
+    batch.push({ requestId: entry.requestId, accountId: command.accountId, result });
   }
+  packBatch();
   const arrived = new Map<string, string[]>();
   for (const m of consumer.received)
     arrived.set(m.deduplicationId, [...(arrived.get(m.deduplicationId) ?? []), m.body]);
@@ -310,14 +316,16 @@ async function assess(
   const differ = [...arrived]
     .filter(([id, bodies]) => expected.has(id) && bodies.some((b) => b !== expected.get(id)))
     .map(([id]) => id);
-  // Where the missing ones are: seqs in runs (a lost batch shows as a run of up to ten)
+  // Where the missing ones are, by their first seq (messages are "first-last" per group and batch)
   const missingSeqs = missing.map((id) => Number(id.split('-')[0])).sort((a, b) => a - b);
-  // A batch is at most ten commands: the last one a killed engine journaled is (crashSeq − 10, crashSeq].
+  // A journal batch is at most 30 commands (three receives of ten): the last one a killed
+  // engine journaled is (crashSeq − 30, crashSeq].
+  const nearCrash = (seq: number, crashSeq: number): boolean => seq > crashSeq - 30 && seq <= crashSeq;
   const missingByCrash = crashSeqs.map((crashSeq) => ({
     crashSeq,
-    missingSeqs: missingSeqs.filter((seq) => seq > crashSeq - 10 && seq <= crashSeq),
+    missingSeqs: missingSeqs.filter((seq) => nearCrash(seq, crashSeq)),
   }));
-  const missingNotAtACrash = missingSeqs.filter((seq) => !crashSeqs.some((c) => seq > c - 10 && seq <= c));
+  const missingNotAtACrash = missingSeqs.filter((seq) => !crashSeqs.some((c) => nearCrash(seq, c)));
 
   return {
     stats: {

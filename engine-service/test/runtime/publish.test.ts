@@ -410,7 +410,7 @@ describe('EventsQueuePublisher (real fauxqs)', () => {
     await sqs.close();
   });
 
-  it('sends one message per accepted command, grouped by market or account, deduplicated by sequence', async () => {
+  it("sends one message per group of a batch, its commands' events in order, deduplicated by first and last sequence", async () => {
     // Prepare
     const driver = new Driver();
     const batch = tradingBatch(driver);
@@ -420,55 +420,48 @@ describe('EventsQueuePublisher (real fauxqs)', () => {
     const sent = await publisher.publish(batch);
     await publisher.publish(batch);
 
-    // Assess
-    expect(sent).toBe(4);
-    const received = await receive(4);
+    // Assess: deposits in their accounts' groups; the sell and the crossing buy in one
+    // market message; the refused buy (seq 5) has no events
+    expect(sent).toBe(3);
+    const received = await receive(3);
     expect(await isEmpty()).toBe(true);
-    expect(received.map((m) => m.deduplicationId).sort()).toEqual(['1', '2', '3', '4']);
     const groupOf = Object.fromEntries(received.map((m) => [m.deduplicationId, m.groupId]));
-    expect(groupOf).toEqual({
-      '1': 'account:alice',
-      '2': 'account:bob',
-      '3': 'market:SOL_USDC',
-      '4': 'market:SOL_USDC',
-    });
-    const market = received.filter((m) => m.groupId === 'market:SOL_USDC').map((m) => m.deduplicationId);
-    expect(market).toEqual(['3', '4']);
-    for (const m of received) {
-      expect(m.events.every((e) => e.seq === Number(m.deduplicationId) && e.type !== 'DEPTH')).toBe(true);
-    }
-    const fill = received.find((m) => m.deduplicationId === '4');
-    expect(fill?.events.map((e) => e.type)).toEqual([
-      'TRADE',
-      'ORDER',
-      'ORDER',
-      'BALANCE',
-      'BALANCE',
-      'BALANCE',
-      'BALANCE',
-      'BALANCE',
-      'BALANCE',
+    expect(groupOf).toEqual({ '1-1': 'account:alice', '2-2': 'account:bob', '3-4': 'market:SOL_USDC' });
+    const market = received.find((m) => m.deduplicationId === '3-4');
+    expect(market?.events.every((e) => e.type !== 'DEPTH')).toBe(true);
+    expect(market?.events.map((e) => [e.seq, e.type])).toEqual([
+      [3, 'ORDER'],
+      [3, 'BALANCE'],
+      [4, 'TRADE'],
+      [4, 'ORDER'],
+      [4, 'ORDER'],
+      [4, 'BALANCE'],
+      [4, 'BALANCE'],
+      [4, 'BALANCE'],
+      [4, 'BALANCE'],
+      [4, 'BALANCE'],
+      [4, 'BALANCE'],
     ]);
   });
 
-  it('sends more than ten commands in batches of ten, keeping each group in order', async () => {
-    // Prepare
+  it('sends more than ten messages in batches of ten, keeping each group in order across batches', async () => {
+    // Prepare: two journal batches, each a deposit for thirteen accounts
     const driver = new Driver(100);
-    const batch = Array.from({ length: 25 }, (_, i) =>
-      driver.run({ type: 'DEPOSIT', accountId: `acct-${i % 2}`, asset: 'USDC', amount: '1' }),
-    );
+    const deposits = () =>
+      Array.from({ length: 13 }, (_, i) =>
+        driver.run({ type: 'DEPOSIT', accountId: `acct-${i}`, asset: 'USDC', amount: '1' }),
+      );
     const publisher = new EventsQueuePublisher({ client: sdkQueueClient(client), queueUrl, registry });
 
     // Act
-    const sent = await publisher.publish(batch);
+    const sent = (await publisher.publish(deposits())) + (await publisher.publish(deposits()));
 
     // Assess
-    expect(sent).toBe(25);
-    const received = await receive(25);
-    for (const group of ['account:acct-0', 'account:acct-1']) {
-      const seqs = received.filter((m) => m.groupId === group).map((m) => Number(m.deduplicationId));
-      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
-      expect(seqs).toHaveLength(group.endsWith('0') ? 13 : 12);
+    expect(sent).toBe(26);
+    const received = await receive(26);
+    for (let i = 0; i < 13; i++) {
+      const ids = received.filter((m) => m.groupId === `account:acct-${i}`).map((m) => m.deduplicationId);
+      expect(ids).toEqual([`${101 + i}-${101 + i}`, `${114 + i}-${114 + i}`]);
     }
   });
 
@@ -488,8 +481,8 @@ describe('EventsQueuePublisher (real fauxqs)', () => {
       },
     };
     const driver = new Driver(200);
-    const batch = Array.from({ length: 3 }, () =>
-      driver.run({ type: 'DEPOSIT', accountId: 'dora', asset: 'USDC', amount: '1' }),
+    const batch = ['dora', 'dave', 'dina'].map((accountId) =>
+      driver.run({ type: 'DEPOSIT', accountId, asset: 'USDC', amount: '1' }),
     );
     const publisher = new EventsQueuePublisher({ client: flaky, queueUrl, registry, retryDelayMs: 1 });
 
@@ -499,7 +492,7 @@ describe('EventsQueuePublisher (real fauxqs)', () => {
     // Assess
     expect(calls).toBe(3);
     const received = await receive(3);
-    expect(received.map((m) => m.deduplicationId).sort()).toEqual(['201', '202', '203']);
+    expect(received.map((m) => m.deduplicationId).sort()).toEqual(['201-201', '202-202', '203-203']);
     expect(await isEmpty()).toBe(true);
   });
 
@@ -524,14 +517,14 @@ describe('EventsQueuePublisher (real fauxqs)', () => {
     // Assess
     await expect(failure).rejects.toMatchObject({
       name: 'EventsQueuePublishError',
-      deduplicationIds: ['301'],
+      deduplicationIds: ['301-301'],
       cause: expect.objectContaining({ message: 'connection refused' }),
     });
   });
 });
 
 describe('eventsMessagesOf', () => {
-  it('splits a command whose events pass the size limit into numbered parts, in order', () => {
+  it('splits a message whose events pass the size limit into numbered parts, in order', () => {
     // Prepare
     const driver = new Driver();
     const batch = tradingBatch(driver).slice(0, 4);
@@ -540,10 +533,17 @@ describe('eventsMessagesOf', () => {
     const messages = eventsMessagesOf(batch, registry, 600);
 
     // Assess
-    const parts = messages.filter((m) => m.deduplicationId.startsWith('4-'));
+    const parts = messages.filter((m) => m.deduplicationId.startsWith('3-4'));
     expect(parts.length).toBeGreaterThan(1);
-    expect(parts.map((m) => m.deduplicationId)).toEqual(parts.map((_, i) => `4-${i}`));
+    expect(parts.map((m) => m.deduplicationId)).toEqual(parts.map((_, i) => `3-4.${i}`));
     const events = parts.flatMap((m) => z.array(eventSchema).parse(JSON.parse(m.body)));
-    expect(events.map((e) => e.type)).toEqual(['TRADE', 'ORDER', 'ORDER', ...Array(6).fill('BALANCE')]);
+    expect(events.map((e) => e.type)).toEqual([
+      'ORDER',
+      'BALANCE',
+      'TRADE',
+      'ORDER',
+      'ORDER',
+      ...Array(6).fill('BALANCE'),
+    ]);
   });
 });

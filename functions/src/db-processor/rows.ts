@@ -75,6 +75,9 @@ export interface WithdrawalRow {
   readonly asset: string;
   readonly amount: string;
   readonly status: string;
+  /** When the withdrawal was requested: its first event's time (kept on conflict). */
+  readonly created_at: number;
+  /** The time of the newest event. */
   readonly time: number;
   readonly seq: number;
 }
@@ -113,9 +116,15 @@ export function rowsOf(events: Iterable<Event>): BatchRows {
         changes.set(`${event.seq}\u0000${key}`, balanceChangeRow(event));
         break;
       }
-      case 'WITHDRAWAL':
-        keepNewest(withdrawals, event.withdrawalId, withdrawalRow(event));
+      case 'WITHDRAWAL': {
+        // Its request and its settlement can come in one batch: the newest row, the first time.
+        const held = withdrawals.get(event.withdrawalId);
+        const row = withdrawalRow(event);
+        const newest = held === undefined || held.seq <= row.seq ? row : held;
+        const createdAt = Math.min(row.created_at, held?.created_at ?? row.created_at);
+        withdrawals.set(event.withdrawalId, { ...newest, created_at: createdAt });
         break;
+      }
       case 'DEPTH':
         break;
     }
@@ -219,6 +228,7 @@ function withdrawalRow(e: WithdrawalEvent): WithdrawalRow {
     asset: e.asset,
     amount: e.amount,
     status: e.status,
+    created_at: e.time,
     time: e.time,
     seq: e.seq,
   };

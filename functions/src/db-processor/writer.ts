@@ -57,9 +57,9 @@ WITH trade_rows AS (
   ON CONFLICT DO NOTHING
 ), withdrawal_rows AS (
   INSERT INTO withdrawals AS w (withdrawal_id, account_id, asset, amount, status, created_at, updated_at, seq)
-  SELECT withdrawal_id, account_id, asset, amount, status, ${at('time')}, ${at('time')}, seq
+  SELECT withdrawal_id, account_id, asset, amount, status, ${at('created_at')}, ${at('time')}, seq
   FROM json_to_recordset($5::json) AS r(withdrawal_id bigint, account_id text, asset text, amount numeric,
-       status text, time bigint, seq bigint)
+       status text, created_at bigint, time bigint, seq bigint)
   ON CONFLICT (withdrawal_id) DO UPDATE SET
     status = excluded.status, updated_at = excluded.updated_at, seq = excluded.seq
   WHERE w.seq < excluded.seq

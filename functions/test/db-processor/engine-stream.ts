@@ -21,6 +21,9 @@ import {
 } from '@exchange/protocol';
 import type { SQSRecord } from 'aws-lambda';
 
+/** Commands per journal batch of the stream. */
+const JOURNAL_BATCH = 10;
+
 /** Deterministic 32-bit PRNG (mulberry32). */
 export function prng(seed: number): () => number {
   let a = seed >>> 0;
@@ -150,7 +153,13 @@ export function engineStream(options: EngineStreamOptions): EngineStream {
       }
     }
   }
-  const messages = eventsMessagesOf(journaled, registry, options.maxMessageBytes);
+  // Packed as the engine packs its journal batches (here ten commands each)
+  const messages: EventsMessage[] = [];
+  for (let i = 0; i < journaled.length; i += JOURNAL_BATCH) {
+    messages.push(
+      ...eventsMessagesOf(journaled.slice(i, i + JOURNAL_BATCH), registry, options.maxMessageBytes),
+    );
+  }
   const events = journaled.flatMap((j) => toWireEvents(j.result, registry)).filter((e) => e.type !== 'DEPTH');
   const trades = events.filter((e): e is TradeEvent => e.type === 'TRADE');
   return { registry, engine, accounts, journaled, messages, events, trades, lastTime: time };

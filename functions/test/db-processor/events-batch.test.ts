@@ -129,7 +129,7 @@ describe('processEventsBatch (integration, PostgreSQL)', () => {
     expect(outcome.written).toEqual(records.slice(0, 4).map((r) => r.messageId));
     const seqs = await db.pool.query<{ max: string | null }>('SELECT max(seq) FROM balance_changes');
     const lastGoodSeq = Math.max(
-      ...stream.messages.slice(0, 4).map((m) => Number(m.deduplicationId.split('-')[0])),
+      ...stream.messages.slice(0, 4).map((m) => Number(m.deduplicationId.split(/[-.]/)[1])),
     );
     expect(Number(seqs.rows[0]?.max)).toBe(lastGoodSeq);
     expect(lines).toContainEqual(expect.objectContaining({ level: 40, messageId: bad.messageId }));

@@ -209,8 +209,13 @@ describe('db-processor behind SqsEventSource (integration, fauxqs + PostgreSQL)'
       }),
     );
 
-    // Assess
-    expect((dead.Messages ?? []).map((m) => m.Body)).toEqual(['[{"type":"MYSTERY","seq":1}]']);
+    // Assess: the processor's sink moves the poison alone; SQS's redrive also moves any
+    // record that rode behind it on each of its deliveries (FIFO: reported failed with it),
+    // which is why the processor has a sink of its own
+    const deadBodies = (dead.Messages ?? []).map((m) => m.Body ?? '');
+    const poisonBody = '[{"type":"MYSTERY","seq":1}]';
+    if (sink) expect(deadBodies).toEqual([poisonBody]);
+    else expect(deadBodies).toContain(poisonBody);
     const poisonId = lines.find((l) => l.reason !== undefined)?.messageId;
     expect(typeof poisonId).toBe('string');
     expect(lines.filter((l) => l.messageId === poisonId).length).toBeGreaterThanOrEqual(sink ? 2 : 1);
@@ -220,11 +225,13 @@ describe('db-processor behind SqsEventSource (integration, fauxqs + PostgreSQL)'
     const expected = new Set(good.map((m) => seqOf(m.body)));
     const { rows } = await db.pool.query<{ seq: string }>('SELECT DISTINCT seq FROM balance_changes');
     const balanceSeqs = new Set(
-      good.flatMap((m) =>
-        (JSON.parse(m.body) as { type: string; seq: number }[])
-          .filter((e) => e.type === 'BALANCE')
-          .map((e) => e.seq),
-      ),
+      good
+        .filter((m) => !deadBodies.includes(m.body))
+        .flatMap((m) =>
+          (JSON.parse(m.body) as { type: string; seq: number }[])
+            .filter((e) => e.type === 'BALANCE')
+            .map((e) => e.seq),
+        ),
     );
     expect(new Set(rows.map((r) => Number(r.seq)))).toEqual(balanceSeqs);
     expect(expected.size).toBeGreaterThan(0);

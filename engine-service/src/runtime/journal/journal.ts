@@ -201,6 +201,14 @@ export class Journal {
     return Number(rows[0]?.seq ?? 0);
   }
 
+  /** The `time` of the last journaled command, 0 when the journal is empty. */
+  async lastTime(): Promise<number> {
+    const { rows } = await this.pool.query<{ time: string }>(
+      'SELECT time FROM engine_journal ORDER BY seq DESC LIMIT 1',
+    );
+    return Number(rows[0]?.time ?? 0);
+  }
+
   /**
    * Every entry after `seq`, in seq order, a page at a time. Up to the seq that was
    * last when reading began, pages are ranges of `pageSize` seqs, `prefetch` of them
