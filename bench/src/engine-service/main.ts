@@ -7,7 +7,8 @@
  * journal batch latency and the snapshot pause inside the service; then recovery of a
  * 1,000,000-command journal (`recovery.ts`). Prints the tables, records full runs in
  * `bench/results/` and, with `--json`, prints the metrics as the last stdout line.
- * Progress goes to stderr.
+ * Progress goes to stderr. `BENCH_CHILD_FLAGS` adds node flags to the service's process,
+ * e.g. `BENCH_CHILD_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` for a CPU profile.
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
