@@ -26,7 +26,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { type HealthServer, startHealthServer } from './health.js';
-import { Journal, type JournalRecord } from './journal/journal.js';
+import { Journal, type JournalRecord, journalBatches } from './journal/journal.js';
 import { migrateEngineDatabase } from './journal/migrate.js';
 import { recover } from './journal/recovery.js';
 import { SnapshotStore } from './journal/snapshot-store.js';
@@ -226,14 +226,9 @@ export async function startEngineService(config: EngineServiceConfig): Promise<R
       list.flatMap(({ entry, result }) =>
         result === null ? [] : [{ requestId: entry.requestId, accountId: entry.accountId as string, result }],
       );
-    // Events packed batch by batch as first sent (a batch is a run of one `time`), so
-    // SQS drops what did go out; the read models once, from the state now.
-    const batches: (typeof unpublished)[] = [];
-    for (const u of unpublished) {
-      const batch = batches.at(-1);
-      if (batch !== undefined && batch[0]?.entry.time === u.entry.time) batch.push(u);
-      else batches.push([u]);
-    }
+    // Events packed batch by batch as first sent, so SQS drops what did go out; the
+    // read models once, from the state now.
+    const batches = journalBatches(unpublished, (u) => u.entry.time);
     await sink.send([
       {
         redis: redisPublisher.prepare(

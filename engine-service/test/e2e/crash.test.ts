@@ -25,7 +25,7 @@ import {
 } from '@exchange/localstack';
 import { createMarketRegistry, isRejection, toEngineCommand } from '@exchange/protocol';
 import { Engine } from '../../src/core/index.js';
-import { Journal } from '../../src/runtime/journal/journal.js';
+import { Journal, journalBatches } from '../../src/runtime/journal/journal.js';
 import { recover } from '../../src/runtime/journal/recovery.js';
 import { SnapshotStore } from '../../src/runtime/journal/snapshot-store.js';
 import { eventsMessagesOf } from '../../src/runtime/publish/events-queue-publisher.js';
@@ -286,27 +286,24 @@ async function assess(
     }
   }
 
-  // Persistence events: what a replay says each journal batch (a run of one `time`) sent
+  // Persistence events: what a replay says each journal batch sent
   const expected = new Map<string, string>();
   const replay = new Engine(registry);
   let withEvents = 0;
-  let batch: JournaledCommand[] = [];
-  let batchTime = Number.NaN;
-  const packBatch = (): void => {
-    for (const m of eventsMessagesOf(batch, registry)) expected.set(m.deduplicationId, m.body);
-    batch = [];
-  };
-  for await (const entry of journal.readAfter(0)) {
-    if (entry.time !== batchTime) packBatch();
-    batchTime = entry.time;
-    if (!entry.applied) continue;
-    const command = toEngineCommand(entry.command, registry);
-    if (isRejection(command)) throw new Error(`journal seq ${entry.seq} no longer converts`);
-    const result = replay.execute(command, entry.seq, entry.time);
-    if (result.events.some((e) => e.type !== 'DEPTH')) withEvents++;
-    batch.push({ requestId: entry.requestId, accountId: command.accountId, result });
+  const entries = [];
+  for await (const entry of journal.readAfter(0)) entries.push(entry);
+  for (const batch of journalBatches(entries, (e) => e.time)) {
+    const executed: JournaledCommand[] = [];
+    for (const entry of batch) {
+      if (!entry.applied) continue;
+      const command = toEngineCommand(entry.command, registry);
+      if (isRejection(command)) throw new Error(`journal seq ${entry.seq} no longer converts`);
+      const result = replay.execute(command, entry.seq, entry.time);
+      if (result.events.some((e) => e.type !== 'DEPTH')) withEvents++;
+      executed.push({ requestId: entry.requestId, accountId: command.accountId, result });
+    }
+    for (const m of eventsMessagesOf(executed, registry)) expected.set(m.deduplicationId, m.body);
   }
-  packBatch();
   const arrived = new Map<string, string[]>();
   for (const m of consumer.received)
     arrived.set(m.deduplicationId, [...(arrived.get(m.deduplicationId) ?? []), m.body]);

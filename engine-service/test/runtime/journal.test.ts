@@ -6,6 +6,7 @@ import {
   ENGINE_MIGRATIONS_TABLE,
   Journal,
   type JournalEntry,
+  journalBatches,
   migrateEngineDatabase,
   SequenceConflictError,
   SnapshotStore,
@@ -199,6 +200,20 @@ describe('SnapshotStore (integration)', () => {
     await store.save(5, engineAt(5).snapshot());
     await store.save(5, engineAt(6).snapshot());
     expect((await store.loadNewest())?.snapshot).toEqual(engineAt(5).snapshot());
+  });
+});
+
+describe('journalBatches (unit)', () => {
+  it('splits entries at every change of time, in order, a repeated time later included', () => {
+    // Prepare
+    const entries = [5, 5, 5, 6, 8, 8, 5].map((time, i) => ({ seq: i + 1, time }));
+
+    // Act
+    const batches = journalBatches(entries, (e) => e.time);
+
+    // Assess
+    expect(batches.map((b) => b.map((e) => e.seq))).toEqual([[1, 2, 3], [4], [5, 6], [7]]);
+    expect(journalBatches([], (e: { time: number }) => e.time)).toEqual([]);
   });
 });
 

@@ -8,6 +8,7 @@ export {
   JournalError,
   type JournaledReply,
   type JournalRecord,
+  journalBatches,
   SequenceConflictError,
 } from './journal.js';
 export {

@@ -115,6 +115,24 @@ const FENCED_INSERT = `
     seq bigint, request_id text, account_id text, time bigint, applied boolean, command json, reply json)
   WHERE EXISTS (SELECT 1 FROM fence)`;
 
+/**
+ * Splits consecutive journal entries into the batches they were journaled in: the
+ * sequencer gives every batch a `time` later than the one before, so a batch is a run
+ * of one `time`. A restart republishes batch by batch, exactly as first sent.
+ * @example
+ * journalBatches([{ time: 5 }, { time: 5 }, { time: 6 }], (e) => e.time); // [[…5, …5], […6]]
+ */
+export function journalBatches<T>(entries: Iterable<T>, timeOf: (entry: T) => number): T[][] {
+  const batches: T[][] = [];
+  let time = Number.NaN;
+  for (const entry of entries) {
+    if (timeOf(entry) !== time) batches.push([]);
+    time = timeOf(entry);
+    (batches.at(-1) as T[]).push(entry);
+  }
+  return batches;
+}
+
 /** One row of a page, in {@link READ_PAGE}'s order. */
 type PageRow = [
   seq: number,

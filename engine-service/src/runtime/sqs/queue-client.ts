@@ -57,15 +57,13 @@ export function sdkQueueClient(client: SQSClient): QueueClient {
   };
 }
 
-/** AWS credentials, or an (ideally memoizing) provider of them, like an SDK client's `config.credentials`. */
-export type CredentialsSource =
-  | Credentials
-  | (() => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }>);
 interface Credentials {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
   readonly sessionToken?: string;
 }
+/** AWS credentials, or an (ideally memoizing) provider of them, like an SDK client's `config.credentials`. */
+export type CredentialsSource = Credentials | (() => Promise<Credentials>);
 
 export interface SqsJsonClientOptions {
   /** `http://127.0.0.1:4566` locally, `https://sqs.<region>.amazonaws.com` in AWS. */
