@@ -7,8 +7,8 @@
  * | --------------------------- | ------- | ------------------------------------------------------------ |
  * | `reply:{requestId}`         | channel | the engine's {@link Reply} to the API call waiting on it      |
  * | `depth:{market}`            | key     | {@link DepthReadModel}: top levels and `lastUpdateId`         |
- * | `balances:{accountId}`      | key     | {@link BalancesReadModel}                                     |
- * | `orders:{accountId}`        | key     | {@link OpenOrdersReadModel}: the account's resting orders     |
+ * | `balances:{accountId}`      | hash    | `seq`, and per asset a {@link BalanceField}                   |
+ * | `orders:{accountId}`        | hash    | `seq`, and per resting order its id → {@link OpenOrder} JSON  |
  * | `bookTicker:{market}`       | key     | {@link BookTickerReadModel}: best bid and ask                 |
  * | `ticker:{market}`           | key     | {@link TickerReadModel}: rolling 24 h statistics              |
  * | `md:trades@{market}`        | channel | one {@link PublicTrade} per fill                              |
@@ -18,8 +18,13 @@
  * | `md:account@{accountId}`    | channel | one {@link AccountUpdate} per command that touched the account |
  *
  * Every read model carries `seq`, the engine sequence it reflects, so a reader can
- * tell which of two views is newer. Read models are plain string keys holding JSON
- * (one `GET`, parsed with the schema here). Market-data channels share the `md:`
+ * tell which of two views is newer. Market read models are plain string keys holding
+ * JSON (one `GET`, parsed with the schema here). Account read models are hashes, so a
+ * batch writes only the orders and assets it changed, however many an account holds:
+ * field `seq` plus one field per entry, read whole with one `HGETALL` and turned into
+ * the API's view by {@link balancesReadModelOf} and {@link openOrdersReadModelOf}. The
+ * engine writes each batch's read models in one `MULTI`, so a read sees one batch's
+ * state, never half of one. Market-data channels share the `md:`
  * prefix so the fan-out subscribes once with {@link RedisKeys.marketDataPattern};
  * the part after `md:` is the public stream name (`trades@SOL_USDC`).
  *
@@ -29,7 +34,9 @@
  */
 import { z } from 'zod';
 import { SIDES } from './commands.js';
+import { formatUnits } from './decimal.js';
 import { balanceEventSchema, fillSchema, orderEventSchema, withdrawalEventSchema } from './events.js';
+import type { Asset } from './markets.js';
 
 /** The public stream kinds of one market, as in `trades@SOL_USDC`. */
 export const MARKET_STREAMS = ['trades', 'depth', 'ticker', 'bookTicker'] as const;
@@ -51,9 +58,9 @@ export interface RedisKeys {
   reply(requestId: string): string;
   /** Key of a market's {@link DepthReadModel}. */
   depth(market: string): string;
-  /** Key of an account's {@link BalancesReadModel}. */
+  /** Hash of an account's balances: see {@link balancesReadModelOf}. */
   balances(accountId: string): string;
-  /** Key of an account's {@link OpenOrdersReadModel}. */
+  /** Hash of an account's resting orders: see {@link openOrdersReadModelOf}. */
   orders(accountId: string): string;
   /** Key of a market's {@link BookTickerReadModel}. */
   bookTicker(market: string): string;
@@ -119,7 +126,7 @@ export const depthReadModelSchema = z.object({
 });
 export type DepthReadModel = z.infer<typeof depthReadModelSchema>;
 
-/** `balances:{accountId}`: every asset of the exchange, zero balances included. */
+/** An account's balances as the API shows them: every asset of the exchange, zero balances included. */
 export const balancesReadModelSchema = z.object({
   accountId: z.string(),
   seq,
@@ -131,13 +138,62 @@ export type BalancesReadModel = z.infer<typeof balancesReadModelSchema>;
 export const openOrderSchema = orderEventSchema.omit({ type: true, seq: true, time: true });
 export type OpenOrder = z.infer<typeof openOrderSchema>;
 
-/** `orders:{accountId}`: the account's resting orders in every market, oldest first. */
+/** An account's resting orders as the API shows them, in every market, oldest first. */
 export const openOrdersReadModelSchema = z.object({
   accountId: z.string(),
   seq,
   orders: z.array(openOrderSchema),
 });
 export type OpenOrdersReadModel = z.infer<typeof openOrdersReadModelSchema>;
+
+/** The field of an account read-model hash that holds the sequence the hash reflects. */
+export const SEQ_FIELD = 'seq';
+
+/** One asset's field in `balances:{accountId}` (the field's name is the asset). */
+export const balanceFieldSchema = z.object({ available: decimal, locked: decimal });
+export type BalanceField = z.infer<typeof balanceFieldSchema>;
+
+/**
+ * `balances:{accountId}` (as `HGETALL` returns it) as the API shows it: every asset
+ * of `assets` in that order, zero (at the asset's decimals) for assets the hash does
+ * not hold. An absent key (`{}`) is an account that never held anything: `seq` 0.
+ */
+export function balancesReadModelOf(
+  accountId: string,
+  assets: readonly Asset[],
+  hash: Readonly<Record<string, string>>,
+): BalancesReadModel {
+  return {
+    accountId,
+    seq: Number(hash[SEQ_FIELD] ?? 0),
+    balances: assets.map(({ symbol, decimals }) => {
+      const field = hash[symbol];
+      if (field === undefined) {
+        const zero = formatUnits(0, decimals);
+        return { asset: symbol, available: zero, locked: zero };
+      }
+      const { available, locked } = JSON.parse(field) as BalanceField;
+      return { asset: symbol, available, locked };
+    }),
+  };
+}
+
+/**
+ * `orders:{accountId}` (as `HGETALL` returns it: field = order id, value = the
+ * {@link OpenOrder} JSON) as the API shows it: oldest first, that is by order id,
+ * which the engine hands out in placement order.
+ */
+export function openOrdersReadModelOf(
+  accountId: string,
+  hash: Readonly<Record<string, string>>,
+): OpenOrdersReadModel {
+  const orders: OpenOrder[] = [];
+  for (const [field, json] of Object.entries(hash)) {
+    if (field !== SEQ_FIELD) orders.push(JSON.parse(json) as OpenOrder);
+  }
+  orders.sort((a, b) => a.orderId - b.orderId);
+  return { accountId, seq: Number(hash[SEQ_FIELD] ?? 0), orders };
+}
 
 /** `bookTicker:{market}`, also published on `md:bookTicker@{market}`. Null fields: that side is empty. */
 export const bookTickerReadModelSchema = z.object({

@@ -90,6 +90,11 @@ export class Engine {
     return this.lastSeq;
   }
 
+  /** Time of the last command applied (0 before any). */
+  get lastCommandTime(): number {
+    return this.lastTime;
+  }
+
   /**
    * Applies one command.
    * @param seq the command's engine sequence number, greater than any before
@@ -522,6 +527,11 @@ export class Engine {
       if (market === undefined || o.market === market) out.push(o.view());
     }
     return out;
+  }
+
+  /** Every account the engine holds, in the order each first appeared. */
+  accountIds(): IterableIterator<string> {
+    return this.ledger.accounts.keys();
   }
 
   /** A resting order by id. */

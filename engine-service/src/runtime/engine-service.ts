@@ -179,6 +179,7 @@ export async function startEngineService(config: EngineServiceConfig): Promise<R
   const redisPublisher = new RedisPublisher({ redis, engine, keys });
   for (const result of recentTrades) redisPublisher.countTrades(result);
   recentTrades.length = 0;
+  await redisPublisher.rebuild();
   const eventsPublisher = new EventsQueuePublisher({ client: queue, queueUrl: eventsQueueUrl, registry });
   const sink: BatchSink<PreparedBatch> = {
     prepare: (executed, replies) => ({

@@ -14,6 +14,8 @@ import {
 } from '@exchange/localstack';
 import {
   accountUpdateSchema,
+  type BalancesReadModel,
+  balancesReadModelOf,
   balancesReadModelSchema,
   bookTickerReadModelSchema,
   createMarketRegistry,
@@ -23,7 +25,11 @@ import {
   EVENTS_QUEUE,
   eventSchema,
   formatOnGrid,
+  formatUnits,
   isRejection,
+  type OpenOrdersReadModel,
+  type OrderEvent,
+  openOrdersReadModelOf,
   openOrdersReadModelSchema,
   publicTradeSchema,
   type RedisKeys,
@@ -31,6 +37,7 @@ import {
   replySchema,
   tickerReadModelSchema,
   toEngineCommand,
+  toWireEvent,
 } from '@exchange/protocol';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
@@ -67,6 +74,19 @@ class Driver {
       accountId: wire.accountId,
       result: this.engine.execute(command, this.seq, T0 + this.seq),
     };
+  }
+
+  /** A GTC limit order on SOL_USDC. */
+  limit(accountId: string, side: string, price: string, quantity: string): JournaledCommand {
+    return this.run({
+      type: 'CREATE_ORDER',
+      accountId,
+      market: 'SOL_USDC',
+      side,
+      orderType: 'LIMIT',
+      price,
+      quantity,
+    });
   }
 }
 
@@ -130,6 +150,15 @@ describe('RedisPublisher (real Redis)', () => {
     return schema.parse(JSON.parse(json));
   }
 
+  async function balancesModel(accountId: string): Promise<BalancesReadModel> {
+    const hash = await redis.hgetall(keys.balances(accountId));
+    return balancesReadModelSchema.parse(balancesReadModelOf(accountId, registry.assets, hash));
+  }
+  async function ordersModel(accountId: string): Promise<OpenOrdersReadModel> {
+    const hash = await redis.hgetall(keys.orders(accountId));
+    return openOrdersReadModelSchema.parse(openOrdersReadModelOf(accountId, hash));
+  }
+
   function on<T>(channel: string, schema: z.ZodType<T>): T[] {
     return messages.filter((m) => m.channel === channel).map((m) => schema.parse(JSON.parse(m.message)));
   }
@@ -188,7 +217,7 @@ describe('RedisPublisher (real Redis)', () => {
       bids: [],
       asks: [['100.00', '1.000']],
     });
-    const aliceBalances = await readModel(keys.balances('alice'), balancesReadModelSchema);
+    const aliceBalances = await balancesModel('alice');
     expect(aliceBalances.seq).toBe(5);
     expect(aliceBalances.balances).toEqual(
       expect.arrayContaining([
@@ -196,12 +225,12 @@ describe('RedisPublisher (real Redis)', () => {
         { asset: 'SOL', available: '0.99800000', locked: '0.00000000' },
       ]),
     );
-    const bobOrders = await readModel(keys.orders('bob'), openOrdersReadModelSchema);
+    const bobOrders = await ordersModel('bob');
     expect(bobOrders.seq).toBe(5);
     expect(bobOrders.orders).toEqual([
       expect.objectContaining({ orderId: 3, status: 'PARTIALLY_FILLED', filledQuantity: '1.000' }),
     ]);
-    expect(await readModel(keys.orders('alice'), openOrdersReadModelSchema)).toEqual({
+    expect(await ordersModel('alice')).toEqual({
       accountId: 'alice',
       seq: 5,
       orders: [],
@@ -282,9 +311,9 @@ describe('RedisPublisher (real Redis)', () => {
     await waitFor((m) => m.channel === keys.accountChannel('carol'));
 
     // Assess
-    expect((await readModel(keys.balances('carol'), balancesReadModelSchema)).seq).toBe(6);
+    expect((await balancesModel('carol')).seq).toBe(6);
     expect((await readModel(keys.depth('SOL_USDC'), depthReadModelSchema)).seq).toBe(5);
-    expect((await readModel(keys.balances('alice'), balancesReadModelSchema)).seq).toBe(5);
+    expect((await balancesModel('alice')).seq).toBe(5);
     expect((await readModel(keys.ticker('SOL_USDC'), tickerReadModelSchema)).seq).toBe(5);
     expect(messages.map((m) => m.channel)).toEqual([keys.reply('req-6'), keys.accountChannel('carol')]);
   });
@@ -308,16 +337,7 @@ describe('RedisPublisher (real Redis)', () => {
         asks: depth?.asks.map(level) ?? [],
       };
     };
-    const order = (accountId: string, side: string, price: string, quantity: string) =>
-      driver.run({
-        type: 'CREATE_ORDER',
-        accountId,
-        market: 'SOL_USDC',
-        side,
-        orderType: 'LIMIT',
-        price,
-        quantity,
-      });
+    const order = driver.limit.bind(driver);
     await publisher.publish([
       driver.run({ type: 'DEPOSIT', accountId: 'mia', asset: 'SOL', amount: '100' }),
       driver.run({ type: 'DEPOSIT', accountId: 'noa', asset: 'USDC', amount: '100000' }),
@@ -353,6 +373,122 @@ describe('RedisPublisher (real Redis)', () => {
     expect(written[2]?.asks.map(([p]) => p)).toEqual(['102.00', '103.00', '104.00', '105.00', '106.00']);
     expect(written[2]?.asks[0]).toEqual(['102.00', '3.500']);
     expect(written[3]?.bids).toEqual([]);
+  });
+
+  /** An account's balances and open orders as the engine holds them, in the API's view. */
+  function accountState(engine: Engine, accountId: string, seqs: { balances: number; orders: number }) {
+    return {
+      balances: {
+        accountId,
+        seq: seqs.balances,
+        balances: registry.assets.map((asset) => {
+          const b = engine.balance(accountId, asset.symbol);
+          return {
+            asset: asset.symbol,
+            available: formatUnits(b.available, asset.decimals),
+            locked: formatUnits(b.locked, asset.decimals),
+          };
+        }),
+      },
+      orders: {
+        accountId,
+        seq: seqs.orders,
+        orders: engine.openOrders(accountId).map((order) => {
+          const {
+            type: _t,
+            seq: _s,
+            time: _time,
+            ...open
+          } = toWireEvent(order, 1, 0, registry) as OrderEvent;
+          return open;
+        }),
+      },
+    };
+  }
+
+  it('keeps each account hash equal to the engine, writing only the orders and assets a batch changed', async () => {
+    // Prepare: orders placed, partly and fully filled, placed and filled in one batch, cancelled
+    const driver = new Driver(1900);
+    const publisher = new RedisPublisher({ redis, engine: driver.engine, keys });
+    const order = driver.limit.bind(driver);
+    const batches: (() => JournaledCommand[])[] = [
+      () => [
+        driver.run({ type: 'DEPOSIT', accountId: 'uma', asset: 'SOL', amount: '100' }),
+        driver.run({ type: 'DEPOSIT', accountId: 'vic', asset: 'USDC', amount: '100000' }),
+        driver.run({ type: 'DEPOSIT', accountId: 'vic', asset: 'BTC', amount: '1' }),
+      ],
+      () => ['101', '102', '103'].map((p) => order('uma', 'SELL', p, '2')),
+      () => [order('vic', 'BUY', '90', '1'), order('vic', 'BUY', '101', '1')], // one rests, one fills part
+      () => [order('uma', 'SELL', '104', '1'), order('vic', 'BUY', '104', '1')], // placed and filled at once
+      () => [order('vic', 'BUY', '102', '2')], // takes what is left at 101 and part of 102
+      () => [driver.run({ type: 'CANCEL_ALL', accountId: 'uma', market: 'SOL_USDC' })],
+    ];
+    const written: unknown[] = [];
+    const wanted: unknown[] = [];
+    const fieldCounts: number[] = [];
+    // Each hash reflects the last batch that changed one of its entries
+    const seqs = new Map([
+      ['uma', { balances: 0, orders: 0 }],
+      ['vic', { balances: 0, orders: 0 }],
+    ]);
+
+    // Act
+    for (const next of batches) {
+      const batch = next();
+      await publisher.publish(batch);
+      const seq = batch.at(-1)?.result.seq ?? 0;
+      for (const [accountId, last] of seqs) {
+        for (const { result } of batch) {
+          for (const e of result.events) {
+            if (e.type === 'BALANCE' && e.accountId === accountId) last.balances = seq;
+            if (e.type === 'ORDER' && e.accountId === accountId) last.orders = seq;
+          }
+        }
+        written.push({ balances: await balancesModel(accountId), orders: await ordersModel(accountId) });
+        wanted.push(accountState(driver.engine, accountId, last));
+      }
+      fieldCounts.push(await redis.hlen(keys.orders('uma')));
+    }
+
+    // Assess
+    expect(written).toEqual(wanted);
+    // uma's hash: seq plus one field per resting order, only seq once all are cancelled
+    expect(fieldCounts).toEqual([0, 4, 4, 4, 3, 1]);
+    // an asset the account never held has no field (the view shows it as zero)
+    expect(await redis.hexists(keys.balances('vic'), 'SOL')).toBe(1);
+    expect(await redis.hexists(keys.balances('vic'), 'ETH')).toBe(0);
+  });
+
+  it('rebuilds every read model from the engine, replacing whatever Redis held', async () => {
+    // Prepare: a state, and Redis holding stale and foreign data for it
+    const driver = new Driver(2900);
+    const publisher = new RedisPublisher({ redis, engine: driver.engine, keys });
+    driver.run({ type: 'DEPOSIT', accountId: 'wes', asset: 'SOL', amount: '10' });
+    driver.run({ type: 'DEPOSIT', accountId: 'xia', asset: 'USDC', amount: '1000' });
+    driver.limit('wes', 'SELL', '100', '3');
+    driver.limit('xia', 'BUY', '100', '1');
+    await redis.hset(keys.orders('wes'), 'seq', 1, '1', '{"stale":true}');
+    await redis.hset(keys.balances('wes'), 'seq', 1, 'ETH', '{"available":"5","locked":"0"}');
+    await redis.set(keys.orders('xia'), '{"an":"old string read model"}');
+    await redis.set(keys.depth('SOL_USDC'), '{}');
+
+    // Act
+    await publisher.rebuild();
+
+    // Assess
+    for (const accountId of ['wes', 'xia']) {
+      expect({ balances: await balancesModel(accountId), orders: await ordersModel(accountId) }).toEqual(
+        accountState(driver.engine, accountId, { balances: 2904, orders: 2904 }),
+      );
+    }
+    expect((await ordersModel('wes')).orders).toEqual([expect.objectContaining({ filledQuantity: '1.000' })]);
+    expect(await readModel(keys.depth('SOL_USDC'), depthReadModelSchema)).toEqual({
+      market: 'SOL_USDC',
+      seq: 2904,
+      lastUpdateId: 2,
+      bids: [],
+      asks: [['100.00', '2.000']],
+    });
   });
 });
 

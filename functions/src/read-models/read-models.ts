@@ -4,13 +4,16 @@
  * `seq` it reflects. A key not written yet (a market without orders, an account
  * without deposits) reads as the empty state, never as an error.
  */
-import type {
-  BalancesReadModel,
-  BookTickerReadModel,
-  DepthReadModel,
-  Market,
-  OpenOrdersReadModel,
-  TickerReadModel,
+import {
+  type Asset,
+  type BalancesReadModel,
+  type BookTickerReadModel,
+  balancesReadModelOf,
+  type DepthReadModel,
+  type Market,
+  type OpenOrdersReadModel,
+  openOrdersReadModelOf,
+  type TickerReadModel,
 } from '@exchange/protocol';
 import { keys, redis } from '../db/redis.js';
 
@@ -39,19 +42,13 @@ export async function depthOf(market: string): Promise<DepthReadModel> {
 }
 
 /** An account's balance of every asset; zero for assets it never held. */
-export async function balancesOf(accountId: string, assets: readonly string[]): Promise<BalancesReadModel> {
-  const model = await read<BalancesReadModel>(keys().balances(accountId));
-  if (model !== undefined) return model;
-  return {
-    accountId,
-    seq: 0,
-    balances: assets.map((asset) => ({ asset, available: '0', locked: '0' })),
-  };
+export async function balancesOf(accountId: string, assets: readonly Asset[]): Promise<BalancesReadModel> {
+  return balancesReadModelOf(accountId, assets, await redis().hgetall(keys().balances(accountId)));
 }
 
 /** An account's resting orders in every market, oldest first. */
 export async function openOrdersOf(accountId: string): Promise<OpenOrdersReadModel> {
-  return (await read<OpenOrdersReadModel>(keys().orders(accountId))) ?? { accountId, seq: 0, orders: [] };
+  return openOrdersReadModelOf(accountId, await redis().hgetall(keys().orders(accountId)));
 }
 
 /** The 24 h tickers of these markets, in order; `undefined` for a market that never traded. */

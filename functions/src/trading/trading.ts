@@ -148,10 +148,7 @@ export async function orderHistoryOf(accountId: string, query: OrderHistoryQuery
 export async function balances(
   accountId: string,
 ): Promise<{ readonly asset: string; readonly available: string; readonly locked: string }[]> {
-  const model = await balancesOf(
-    accountId,
-    registry().assets.map((a) => a.symbol),
-  );
+  const model = await balancesOf(accountId, registry().assets);
   return model.balances;
 }
 

@@ -4,7 +4,7 @@
  */
 import {
   type AccountUpdate,
-  type BalancesReadModel,
+  type BalanceField,
   DEPTH_READ_MODEL_LEVELS,
   type EngineOrderEvent,
   type EngineTradeEvent,
@@ -14,11 +14,11 @@ import {
   type Level,
   type Market,
   type OpenOrder,
-  type OpenOrdersReadModel,
   type PublicTrade,
   REDIS_KEYS,
   type RedisKeys,
   type Reply,
+  SEQ_FIELD,
   toReply,
   toWireEvent,
 } from '@exchange/protocol';
@@ -66,9 +66,14 @@ export interface PreparedPublication {
 interface Touched {
   readonly depthMarkets: Set<string>;
   readonly tradeMarkets: Set<string>;
-  readonly balanceAccounts: Set<string>;
-  readonly orderAccounts: Set<string>;
+  /** Account → the assets whose balance changed. */
+  readonly balances: Map<string, Set<string>>;
+  /** Account → its orders that were placed, changed or ended. */
+  readonly orders: Map<string, Set<number>>;
 }
+
+/** Chunk of accounts per pipeline when {@link RedisPublisher.rebuild} writes them all. */
+const REBUILD_ACCOUNTS_PER_PIPELINE = 500;
 
 /**
  * The Redis side of the engine's output. Call {@link prepare} right after a batch is
@@ -77,8 +82,9 @@ interface Touched {
  *
  * The pipeline's order is the contract:
  * 1. **read models** of what the batch touched (`depth`, `bookTicker`, `ticker` per
- *    market; `balances`, `orders` per account), each with `seq` = the batch's last
- *    sequence — first, so whoever reacts to a message below and then reads a read
+ *    market; in the hashes `balances` and `orders` per account, the assets and orders
+ *    it changed), each with `seq` = the batch's last sequence, in one `MULTI` so no
+ *    reader sees half a batch — first, so whoever reacts to a message below and then reads a read
  *    model sees at least that state (a client that gets its reply and lists its
  *    open orders finds the new order; a depth snapshot fetched after a diff has a
  *    `lastUpdateId` at least the diff's);
@@ -141,14 +147,11 @@ export class RedisPublisher {
     );
     const last = batch.at(-1);
     if (last !== undefined) {
-      const touched: Touched = {
-        depthMarkets: new Set(),
-        tradeMarkets: new Set(),
-        balanceAccounts: new Set(),
-        orderAccounts: new Set(),
-      };
+      const touched = nothingTouched();
       for (const { result } of batch) this.collect(result, touched);
-      tickers = this.writeReadModels(pipeline, touched, last.result.seq, last.result.time);
+      inTransaction(pipeline, () => {
+        tickers = this.writeReadModels(pipeline, touched, last.result.seq, last.result.time);
+      });
       for (const reply of senderReplies)
         pipeline.publish(this.keys.reply(reply.requestId), JSON.stringify(reply));
     }
@@ -166,7 +169,46 @@ export class RedisPublisher {
    */
   static async send(prepared: readonly PreparedPublication[]): Promise<void> {
     const answers = await Promise.all(prepared.map((p) => (p.size === 0 ? [] : p.pipeline.exec())));
-    for (const list of answers) for (const [error] of list ?? []) if (error) throw error;
+    for (const list of answers) for (const answer of list ?? []) throwIfFailed(answer);
+  }
+
+  /**
+   * Writes every read model whole, from the engine as it stands: each market's depth,
+   * book ticker and ticker, and each account's balances and orders hashes (replaced,
+   * so nothing of an earlier state survives). Run it on start, before the first
+   * batch: the batches then write only what they change, so the hashes must start
+   * from the engine's state. Redis keeps the lease, so a Redis that lost its data
+   * also lost the lease: the engine stops, and its successor rebuilds.
+   *
+   * @throws the first error Redis answered
+   */
+  async rebuild(): Promise<void> {
+    const { engine } = this;
+    const assets = engine.registry.assets.map((a) => a.symbol);
+    const write = async (touched: Touched): Promise<void> => {
+      const pipeline = this.redis.pipeline();
+      inTransaction(pipeline, () => {
+        for (const accountId of touched.balances.keys())
+          pipeline.del(this.keys.balances(accountId), this.keys.orders(accountId));
+        this.writeReadModels(pipeline, touched, engine.sequence, engine.lastCommandTime);
+      });
+      await RedisPublisher.send([{ pipeline, size: pipeline.length }]);
+    };
+    await write({
+      ...nothingTouched(),
+      depthMarkets: new Set(engine.registry.markets.map((m) => m.symbol)),
+      tradeMarkets: new Set(this.markets.keys()), // the markets whose trades were counted
+    });
+    let accounts = nothingTouched();
+    for (const accountId of engine.accountIds()) {
+      accounts.balances.set(accountId, new Set(assets));
+      accounts.orders.set(accountId, new Set(engine.openOrders(accountId).map((o) => o.orderId)));
+      if (accounts.balances.size === REBUILD_ACCOUNTS_PER_PIPELINE) {
+        await write(accounts);
+        accounts = nothingTouched();
+      }
+    }
+    await write(accounts);
   }
 
   /** Counts a result's trades in the 24 h tickers without publishing anything. */
@@ -187,10 +229,10 @@ export class RedisPublisher {
           touched.depthMarkets.add(event.market);
           break;
         case 'ORDER':
-          touched.orderAccounts.add(event.accountId);
+          entryOf(touched.orders, event.accountId).add(event.orderId);
           break;
         case 'BALANCE':
-          touched.balanceAccounts.add(event.accountId);
+          entryOf(touched.balances, event.accountId).add(event.asset);
           break;
         case 'WITHDRAWAL':
           break;
@@ -233,28 +275,30 @@ export class RedisPublisher {
       pipeline.set(this.keys.ticker(symbol), json);
       after.push([this.keys.marketChannel('ticker', symbol), json]);
     }
-    for (const accountId of touched.balanceAccounts) {
-      const model: BalancesReadModel = {
-        accountId,
-        seq,
-        balances: this.engine.registry.assets.map((asset) => {
-          const b = this.engine.balance(accountId, asset.symbol);
-          return {
-            asset: asset.symbol,
-            available: formatUnits(b.available, asset.decimals),
-            locked: formatUnits(b.locked, asset.decimals),
-          };
-        }),
-      };
-      pipeline.set(this.keys.balances(accountId), JSON.stringify(model));
+    for (const [accountId, assets] of touched.balances) {
+      const fields: (string | number)[] = [SEQ_FIELD, seq];
+      for (const symbol of assets) {
+        const { decimals } = this.engine.registry.asset(symbol) as { decimals: number };
+        const b = this.engine.balance(accountId, symbol);
+        const field: BalanceField = {
+          available: formatUnits(b.available, decimals),
+          locked: formatUnits(b.locked, decimals),
+        };
+        fields.push(symbol, JSON.stringify(field));
+      }
+      pipeline.hset(this.keys.balances(accountId), ...fields);
     }
-    for (const accountId of touched.orderAccounts) {
-      const model: OpenOrdersReadModel = {
-        accountId,
-        seq,
-        orders: this.engine.openOrders(accountId).map((order) => this.openOrder(order)),
-      };
-      pipeline.set(this.keys.orders(accountId), JSON.stringify(model));
+    for (const [accountId, orderIds] of touched.orders) {
+      const key = this.keys.orders(accountId);
+      const fields: (string | number)[] = [SEQ_FIELD, seq];
+      const ended: number[] = [];
+      for (const orderId of orderIds) {
+        const order = this.engine.order(orderId);
+        if (order === undefined) ended.push(orderId);
+        else fields.push(orderId, JSON.stringify(this.openOrder(order)));
+      }
+      pipeline.hset(key, ...fields);
+      if (ended.length > 0) pipeline.hdel(key, ...ended.map(String));
     }
     return after;
   }
@@ -347,6 +391,37 @@ export class RedisPublisher {
     }
     return state;
   }
+}
+
+function nothingTouched(): Touched {
+  return { depthMarkets: new Set(), tradeMarkets: new Set(), balances: new Map(), orders: new Map() };
+}
+
+/** The set `map` holds under `key`, added empty when missing. */
+function entryOf<K, V>(map: Map<K, Set<V>>, key: K): Set<V> {
+  let set = map.get(key);
+  if (set === undefined) {
+    set = new Set();
+    map.set(key, set);
+  }
+  return set;
+}
+
+/**
+ * Queues `write`'s commands between `MULTI` and `EXEC` in the pipeline, so Redis runs
+ * them with nothing in between (ioredis supports a transaction inside a pipeline; its
+ * types do not declare `multi` there). The pipeline is still sent by its own `exec`.
+ */
+function inTransaction(pipeline: ChainableCommander, write: () => void): void {
+  (pipeline as ChainableCommander & { multi(): ChainableCommander }).multi();
+  write();
+  void pipeline.exec(); // queues EXEC
+}
+
+/** Throws a pipeline answer's error, or the first error inside a transaction's `EXEC` answer. */
+function throwIfFailed([error, value]: [Error | null, unknown]): void {
+  if (error) throw error;
+  if (Array.isArray(value)) for (const item of value) if (item instanceof Error) throw item;
 }
 
 /**
