@@ -90,6 +90,11 @@ export class Engine {
     return this.lastSeq;
   }
 
+  /** The exchange's own account, credited with every fee. */
+  get feeAccountId(): string {
+    return this.ledger.feeAccount.id;
+  }
+
   /** Time of the last command applied (0 before any). */
   get lastCommandTime(): number {
     return this.lastTime;

@@ -11,7 +11,11 @@
  * journal shows it was never applied) or finds it journaled (a redelivery is answered
  * from the journal).
  *
- * **What overlaps.** Two receives are kept in flight; the journal lookup of batch
+ * **What overlaps.** Four receives are kept in flight, and the received batches that
+ * wait while the engine is busy are merged into one journal batch (up to
+ * {@link MAX_MERGED_RECEIVES}): under load the batches grow, and every per-batch cost
+ * (lookup, append, lease check, depth read models, calls to SQS) is shared by more
+ * commands. The journal lookup of batch
  * k + 1 runs while batch k's append is in flight (on another pool connection), and
  * publishing (deletes, Redis, events.fifo) runs behind both, coalescing whatever
  * batches have committed meanwhile. So the engine's memory may be up to two batches
@@ -72,7 +76,7 @@ export interface SequencerOptions<P> {
   readonly now?: () => number;
   /** Told right after each batch is applied, with its append in flight (snapshots hang off this). */
   readonly afterApplied?: (lastSeq: number, journaled: Promise<void>) => void;
-  /** Receives {@link Sequencer.run} keeps in flight. Default 2. */
+  /** Receives {@link Sequencer.run} keeps in flight. Default 4. */
   readonly receivers?: number;
 }
 
@@ -91,10 +95,14 @@ export interface BatchOutcome {
 export const RECENT_REQUEST_IDS = 10_000;
 /** Appends in flight at once: one committing, one waiting for it. */
 const MAX_PENDING_APPENDS = 2;
-/** Received batches merged into one journal batch when they are waiting. */
-const MAX_MERGED_RECEIVES = 3;
+/**
+ * Received batches merged into one journal batch when they are waiting (up to 80
+ * commands). Measured in bench:engine-service: 2 receivers merging 3 gave about 19
+ * commands per batch, 4 merging 8 about 33, and a tenth more commands/s.
+ */
+const MAX_MERGED_RECEIVES = 8;
 /** Received batches waiting before receivers pause. */
-const MAX_INBOX = 4;
+const MAX_INBOX = 8;
 /** Committed batches waiting to be published before sequencing pauses. */
 const MAX_OUTBOX = 8;
 /** SQS's limit of entries per `DeleteMessageBatch`. */
@@ -177,7 +185,7 @@ export class Sequencer<P = unknown> {
     const wake = () => this.changes.notify();
     signal.addEventListener('abort', wake, { once: true });
     const inbox: { messages: Message[]; receivedAt: number }[] = [];
-    let receiving = this.options.receivers ?? 2;
+    let receiving = this.options.receivers ?? 4;
 
     const receiver = async (): Promise<void> => {
       try {

@@ -285,6 +285,13 @@ describe('RedisPublisher (real Redis)', () => {
       expect.objectContaining({ side: 'SELL', isMaker: true, fee: '0.100000' }),
     ]);
     expect(on(keys.accountChannel('alice'), accountUpdateSchema).map((u) => u.seq)).toEqual([1, 4]);
+    // The fee account, the exchange's own, has no stream; its balances are kept
+    expect(on(keys.accountChannel(driver.engine.feeAccountId), accountUpdateSchema)).toEqual([]);
+    expect((await balancesModel(driver.engine.feeAccountId)).balances).toContainEqual({
+      asset: 'USDC',
+      available: '0.100000',
+      locked: '0.000000',
+    });
 
     // Assess: order — replies before market data, the tickers last
     const channels = messages.map((m) => m.channel);

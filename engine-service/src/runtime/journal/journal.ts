@@ -1,5 +1,6 @@
 import type { Reply } from '@exchange/protocol';
 import type pg from 'pg';
+import { replyJson } from '../reply-json.js';
 
 /** One sequenced command, as the journal keeps it. */
 export interface JournalEntry {
@@ -167,17 +168,14 @@ export class Journal {
     if (entries.length === 0) return;
     const repeated = repeatedRequestIds(entries);
     if (repeated.length > 0) throw new DuplicateRequestError(new Map(repeated.map((id) => [id, undefined])));
-    const rows = JSON.stringify(
-      entries.map((e) => ({
-        seq: e.seq,
-        request_id: e.requestId,
-        account_id: e.accountId,
-        time: e.time,
-        applied: e.applied,
-        command: e.command,
-        reply: e.reply,
-      })),
-    );
+    // The rows as `json_to_recordset` reads them; each reply's JSON is built once (reply-json.ts).
+    const rows = `[${entries
+      .map(
+        (e) =>
+          `{"seq":${e.seq},"request_id":${JSON.stringify(e.requestId)},"account_id":${JSON.stringify(e.accountId)},` +
+          `"time":${e.time},"applied":${e.applied},"command":${JSON.stringify(e.command) ?? 'null'},"reply":${replyJson(e.reply)}}`,
+      )
+      .join(',')}]`;
     try {
       if (options.fence !== undefined) {
         const { token, publishedSeq } = options.fence;

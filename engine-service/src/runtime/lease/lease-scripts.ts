@@ -38,14 +38,6 @@ if current then return 0 end
 return -1
 `;
 
-/** KEYS[1] lease key; ARGV[1] our value. Read-only: is the value still ours? */
-export const CHECK_SCRIPT = `
-local current = redis.call('GET', KEYS[1])
-if current == ARGV[1] then return 1 end
-if current then return 0 end
-return -1
-`;
-
 /** KEYS[1] lease key; ARGV[1] our value. Deletes the key only if the value is ours; replies 1 or 0. */
 export const RELEASE_SCRIPT = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then

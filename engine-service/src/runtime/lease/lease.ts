@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import { LeaseError, LeaseLostError, type LeaseLostReason } from './lease-error.js';
-import { ACQUIRE_SCRIPT, CHECK_SCRIPT, GONE, OURS, RELEASE_SCRIPT, RENEW_SCRIPT } from './lease-scripts.js';
+import { ACQUIRE_SCRIPT, GONE, OURS, RELEASE_SCRIPT, RENEW_SCRIPT } from './lease-scripts.js';
 
 /** How long the lease lives without a renewal, when not configured: 10 s. */
 export const DEFAULT_LEASE_TTL_MS = 10_000;
@@ -215,12 +215,13 @@ export class Lease {
     if (this.#state !== 'held' || !acquisition) {
       throw this.#lostError ?? new LeaseLostError(this.key, 'not-held', acquisition?.fencingToken);
     }
-    const reply = await this.#redis.eval(CHECK_SCRIPT, 1, this.key, acquisition.value);
+    // A plain read (one GET is atomic; no script needed): called before every journal write.
+    const current = await this.#redis.get(this.key);
     if (this.#acquisition !== acquisition || this.#state !== 'held') {
       throw this.#lostError ?? new LeaseLostError(this.key, 'not-held', acquisition.fencingToken);
     }
-    if (reply === OURS) return acquisition.fencingToken;
-    throw this.#lose(acquisition, reply === GONE ? 'expired' : 'taken');
+    if (current === acquisition.value) return acquisition.fencingToken;
+    throw this.#lose(acquisition, current === null ? 'expired' : 'taken');
   }
 
   /**

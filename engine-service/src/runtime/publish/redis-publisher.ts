@@ -24,6 +24,7 @@ import {
 } from '@exchange/protocol';
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { DepthView, Engine } from '../../core/index.js';
+import { replyJson, senderUpdateJson } from '../reply-json.js';
 import type { JournaledCommand } from './journaled-command.js';
 import { formatBookTicker, formatTicker, RollingTicker } from './ticker.js';
 
@@ -152,10 +153,9 @@ export class RedisPublisher {
       inTransaction(pipeline, () => {
         tickers = this.writeReadModels(pipeline, touched, last.result.seq, last.result.time);
       });
-      for (const reply of senderReplies)
-        pipeline.publish(this.keys.reply(reply.requestId), JSON.stringify(reply));
+      for (const reply of senderReplies) pipeline.publish(this.keys.reply(reply.requestId), replyJson(reply));
     }
-    for (const reply of replies) pipeline.publish(this.keys.reply(reply.requestId), JSON.stringify(reply));
+    for (const reply of replies) pipeline.publish(this.keys.reply(reply.requestId), replyJson(reply));
     batch.forEach((command, i) => {
       this.publishEvents(pipeline, command, senderReplies[i] as Reply);
     });
@@ -330,8 +330,15 @@ export class RedisPublisher {
           accounts.add(event.accountId);
       }
     }
+    // The fee account is the exchange's own: no API key opens its stream (its balances are kept).
+    accounts.delete(this.engine.feeAccountId);
     for (const accountId of accounts) {
-      const reply = accountId === sender ? senderReply : toReply(requestId, accountId, result, registry);
+      if (accountId === sender) {
+        if (senderReply.ok)
+          pipeline.publish(this.keys.accountChannel(accountId), senderUpdateJson(senderReply, accountId));
+        continue;
+      }
+      const reply = toReply(requestId, accountId, result, registry);
       if (!reply.ok) continue;
       const { orders, fills, balances, withdrawals } = reply;
       const update: AccountUpdate = {
