@@ -28,7 +28,7 @@ const service = await startEngineService({
   ordersQueue: env('ORDERS_QUEUE', ORDERS_QUEUE.name),
   eventsQueue: env('EVENTS_QUEUE', EVENTS_QUEUE.name),
   redisKeys: redisKeys(env('REDIS_PREFIX', '')),
-  leaseKey: env('LEASE_KEY', 'engine:lease'),
+  leaseKey: process.env.LEASE_KEY || undefined,
   leaseTtlMs: Number(env('LEASE_TTL_MS', '10000')),
   waitTimeSeconds: Number(env('SQS_WAIT_SECONDS', '20')),
   healthPort: Number(env('ENGINE_HEALTH_PORT', '4002')),

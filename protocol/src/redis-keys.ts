@@ -16,6 +16,7 @@
  * | `md:ticker@{market}`        | channel | the {@link TickerReadModel} after a batch with trades         |
  * | `md:bookTicker@{market}`    | channel | the {@link BookTickerReadModel} when the best bid or ask moved |
  * | `md:account@{accountId}`    | channel | one {@link AccountUpdate} per command that touched the account |
+ * | `engine:lease`              | key     | the engine's single-writer lease (`<key>:token`: its fencing counter) |
  *
  * Every read model carries `seq`, the engine sequence it reflects, so a reader can
  * tell which of two views is newer. Market read models are plain string keys holding
@@ -70,6 +71,8 @@ export interface RedisKeys {
   marketChannel(stream: MarketStream, market: string): string;
   /** Channel of an account's private stream: `md:account@{accountId}`. */
   accountChannel(accountId: string): string;
+  /** Key of the engine's single-writer lease. */
+  readonly engineLease: string;
   /** `PSUBSCRIBE` pattern matching every market-data and account channel. */
   readonly marketDataPattern: string;
   /**
@@ -100,6 +103,7 @@ export function redisKeys(prefix = ''): RedisKeys {
     ticker: (market) => `${prefix}ticker:${market}`,
     marketChannel: (stream, market) => `${md}${stream}@${market}`,
     accountChannel: (accountId) => `${md}${ACCOUNT_STREAM}@${accountId}`,
+    engineLease: `${prefix}engine:lease`,
     marketDataPattern: `${md}*`,
     streamOf: (channel) => (channel.startsWith(md) ? channel.slice(md.length) : undefined),
   };

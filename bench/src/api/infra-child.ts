@@ -38,7 +38,6 @@ const engine = await startEngineService({
   sqsEndpoint: sqs.endpoint,
   region: sqs.region,
   redisKeys: redisKeys(prefix),
-  leaseKey: `${prefix}engine:lease`,
   healthPort: 0,
   logger,
 });

@@ -13,6 +13,7 @@ import { migrateFunctionsDatabase } from '@exchange/functions/db/migrate';
 import { createScratchDatabase } from '@exchange/localstack';
 import { type Metric, table } from '../engine/report.js';
 import { machine } from '../machine.js';
+import { integerOption } from '../options.js';
 import { loadTrades } from './load.js';
 import { type ProcessorBenchResult, runProcessorBench } from './processor-run.js';
 import { measureKlines } from './query-run.js';
@@ -37,12 +38,8 @@ if (values.help) {
   );
   process.exit(0);
 }
-const integer = (name: 'trades' | 'load' | 'queries', min: number): number => {
-  const n = Number(values[name]);
-  if (!Number.isSafeInteger(n) || n < min)
-    throw new Error(`--${name} must be an integer ≥ ${min}, got ${values[name]}`);
-  return n;
-};
+const integer = (name: 'trades' | 'load' | 'queries', min: number): number =>
+  integerOption(values, name, min);
 const options = {
   trades: integer('trades', 1_000),
   load: integer('load', 10_000),

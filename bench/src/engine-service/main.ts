@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { ensurePostgres } from '@exchange/localstack';
 import { type Metric, table } from '../engine/report.js';
 import { machine } from '../machine.js';
+import { integerOption } from '../options.js';
 import {
   measureSnapshotPause,
   type RecoveryBenchResult,
@@ -51,13 +52,7 @@ if (values.help) {
   );
   process.exit(0);
 }
-const integer = (name: string, min: number): number => {
-  const text = values[name as keyof typeof values] as string;
-  const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < min)
-    throw new Error(`--${name} must be an integer ≥ ${min}, got ${text}`);
-  return n;
-};
+const integer = (name: string, min: number): number => integerOption(values, name, min);
 const options = {
   commands: integer('commands', 100),
   accounts: integer('accounts', 10),

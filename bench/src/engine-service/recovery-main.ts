@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { ensurePostgres } from '@exchange/localstack';
 import { machine } from '../machine.js';
+import { integerOption } from '../options.js';
 import { measureSnapshotPause, runRecoveryBench } from './recovery.js';
 
 const { values } = parseArgs({
@@ -18,9 +19,7 @@ const { values } = parseArgs({
   },
   strict: true,
 });
-const commands = Number(values.commands);
-if (!Number.isSafeInteger(commands) || commands < 10_000)
-  throw new Error('--commands must be an integer ≥ 10000');
+const commands = integerOption(values, 'commands', 10_000);
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const server = await ensurePostgres();

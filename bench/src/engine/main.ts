@@ -11,6 +11,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { machine } from '../machine.js';
+import { integerOption } from '../options.js';
 import type { HeapResult } from './heap.js';
 import { type MixedRunResult, WARMUP_OPS } from './mixed-run.js';
 import { aggregate, metrics, tables } from './report.js';
@@ -38,12 +39,8 @@ if (values.help) {
   );
   process.exit(0);
 }
-const ops = Number(values.ops);
-const runs = Number(values.runs);
-if (!Number.isSafeInteger(ops) || ops < 1000)
-  throw new Error(`--ops must be an integer ≥ 1000, got ${values.ops}`);
-if (!Number.isSafeInteger(runs) || runs < 1)
-  throw new Error(`--runs must be a positive integer, got ${values.runs}`);
+const ops = integerOption(values, 'ops', 1000);
+const runs = integerOption(values, 'runs', 1);
 
 /**
  * V8 flags of every child, the same for both engines. V8's allocation-site

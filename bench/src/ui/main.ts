@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { createScratchDatabase, startExchange } from '@exchange/localstack';
 import { chromium } from 'playwright-core';
 import { machine } from '../machine.js';
+import { integerOption } from '../options.js';
 import { writeReadmeSection } from '../results-readme.js';
 
 const RESULTS_DIR = new URL('../../results/', import.meta.url);
@@ -34,9 +35,7 @@ const { values } = parseArgs({
   },
   strict: true,
 });
-const runs = Number(values.runs);
-if (!Number.isSafeInteger(runs) || runs < 1)
-  throw new Error(`--runs must be a positive integer, got ${values.runs}`);
+const runs = integerOption(values, 'runs', 1);
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };

@@ -34,6 +34,7 @@ import { createMarketRegistry, ORDERS_QUEUE, QUEUE_DEFINITIONS, redisKeys } from
 import { pino } from 'pino';
 import { type Metric, table } from '../engine/report.js';
 import { machine } from '../machine.js';
+import { integerOption } from '../options.js';
 import { writeReadmeSection } from '../results-readme.js';
 import { LatencyHistogram } from './latency-histogram.js';
 
@@ -61,13 +62,7 @@ if (values.help) {
   );
   process.exit(0);
 }
-const integer = (name: string, min: number): number => {
-  const text = values[name as keyof typeof values] as string;
-  const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < min)
-    throw new Error(`--${name} must be an integer ≥ ${min}, got ${text}`);
-  return n;
-};
+const integer = (name: string, min: number): number => integerOption(values, name, min);
 const options = {
   clients: integer('clients', 1),
   tradesPerS: integer('trades-per-s', 10),
@@ -105,7 +100,6 @@ const engine = await startEngineService({
   sqsEndpoint: sqs.endpoint,
   region: sqs.region,
   redisKeys: redisKeys(prefix),
-  leaseKey: `${prefix}engine:lease`,
   waitTimeSeconds: 1,
   healthPort: 0,
   logger,

@@ -60,6 +60,7 @@ export interface EngineServiceConfig {
   readonly ordersQueue?: string;
   readonly eventsQueue?: string;
   readonly redisKeys?: RedisKeys;
+  /** Default: the keys' {@link RedisKeys.engineLease} (`engine:lease` under their prefix). */
   readonly leaseKey?: string;
   readonly leaseTtlMs?: number;
   readonly snapshotEveryCommands?: number;
@@ -128,7 +129,7 @@ export async function startEngineService(config: EngineServiceConfig): Promise<R
   };
 
   // 2. the lease
-  const lease = new Lease({ redis, key: config.leaseKey ?? 'engine:lease', ttlMs: config.leaseTtlMs });
+  const lease = new Lease({ redis, key: config.leaseKey ?? keys.engineLease, ttlMs: config.leaseTtlMs });
   const abort = new AbortController();
   logger.info({ key: lease.key }, 'waiting for the engine lease');
   const token = await lease.acquire({ signal: abort.signal });

@@ -81,7 +81,6 @@ export async function startWsStack(options: WsStackOptions = {}): Promise<WsStac
     sqsEndpoint: sqs.endpoint,
     region: sqs.region,
     redisKeys: keys,
-    leaseKey: `${prefix}engine:lease`,
     waitTimeSeconds: 1,
     healthPort: 0,
     logger,

@@ -10,7 +10,13 @@ import { describeError, publicGet } from '../lib/api';
 import { fmt } from '../lib/format';
 import { streams } from '../lib/hooks';
 import type { Market } from '../lib/types';
-import { type DepthDiff, type DepthSnapshot, groupingsOf, OrderBook } from '../model/order-book';
+import {
+  type BookLevel,
+  type DepthDiff,
+  type DepthSnapshot,
+  groupingsOf,
+  OrderBook,
+} from '../model/order-book';
 
 const ROWS = 14;
 
@@ -21,6 +27,42 @@ function depthBar(depth: number, colour: string) {
 }
 
 type BookState = 'loading' | 'live' | 'resyncing' | 'error';
+
+/** One side's rows, best level nearest the spread; a click picks the level's price. */
+function BookSide({
+  side,
+  levels,
+  market,
+  onPick,
+}: {
+  readonly side: 'ask' | 'bid';
+  readonly levels: readonly BookLevel[];
+  readonly market: Market;
+  readonly onPick: (price: string) => void;
+}) {
+  const [tone, colour] = side === 'ask' ? ['down', 'var(--down-bg)'] : ['up', 'var(--up-bg)'];
+  return (
+    <div className={`side ${side}s`}>
+      <table className="rows">
+        <tbody>
+          {levels.map((l) => (
+            <tr
+              key={l.price}
+              className={`level ${side}`}
+              onClick={() => onPick(l.price)}
+              data-price={l.price}
+              style={depthBar(l.depth, colour)}
+            >
+              <td className={tone}>{fmt(l.price, market.pricePrecision)}</td>
+              <td className="num">{fmt(l.quantity, market.quantityPrecision)}</td>
+              <td className="num">{fmt(l.total, market.quantityPrecision)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
 
 export function OrderBookPanel({
   market,
@@ -125,7 +167,6 @@ export function OrderBookPanel({
   }, [book, grouping, version]);
 
   const pd = market.pricePrecision;
-  const qd = market.quantityPrecision;
   const empty = view.bids.length === 0 && view.asks.length === 0;
   return (
     <section
@@ -163,25 +204,7 @@ export function OrderBookPanel({
             </tr>
           </thead>
         </table>
-        <div className="side asks">
-          <table className="rows">
-            <tbody>
-              {view.asks.map((l) => (
-                <tr
-                  key={l.price}
-                  className="level ask"
-                  onClick={() => onPick(l.price)}
-                  data-price={l.price}
-                  style={depthBar(l.depth, 'var(--down-bg)')}
-                >
-                  <td className="down">{fmt(l.price, pd)}</td>
-                  <td className="num">{fmt(l.quantity, qd)}</td>
-                  <td className="num">{fmt(l.total, qd)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <BookSide side="ask" levels={view.asks} market={market} onPick={onPick} />
         <div className="spread" data-testid="spread">
           <span className="mid" title="Last price">
             {fmt(lastPrice, pd)}
@@ -191,25 +214,7 @@ export function OrderBookPanel({
             {view.spread === undefined ? '—' : `${fmt(view.spread.value, pd)} (${view.spread.percent}%)`}
           </span>
         </div>
-        <div className="side bids">
-          <table className="rows">
-            <tbody>
-              {view.bids.map((l) => (
-                <tr
-                  key={l.price}
-                  className="level bid"
-                  onClick={() => onPick(l.price)}
-                  data-price={l.price}
-                  style={depthBar(l.depth, 'var(--up-bg)')}
-                >
-                  <td className="up">{fmt(l.price, pd)}</td>
-                  <td className="num">{fmt(l.quantity, qd)}</td>
-                  <td className="num">{fmt(l.total, qd)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <BookSide side="bid" levels={view.bids} market={market} onPick={onPick} />
         {state === 'live' && empty ? <div className="skeleton">The book is empty</div> : null}
       </div>
     </section>

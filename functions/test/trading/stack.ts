@@ -78,7 +78,6 @@ export async function startTradingStack(): Promise<TradingStack> {
     sqsEndpoint: sqs.endpoint,
     region: sqs.region,
     redisKeys: redisKeys(prefix),
-    leaseKey: `${prefix}engine:lease`,
     waitTimeSeconds: 1,
     healthPort: 0,
     logger,
