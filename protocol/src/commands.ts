@@ -40,7 +40,11 @@ export const CLIENT_ORDER_ID = /^[.A-Z:/a-z0-9_-]{1,36}$/;
 const decimalString = z.string().min(1).max(64);
 const id = z.string().min(1).max(64);
 
-const base = { requestId: id, accountId: id };
+/**
+ * `replyTo` names the inbox of the function instance waiting for the reply (one Redis
+ * channel per instance, see `RedisKeys.replies`); a command without it gets no reply.
+ */
+const base = { requestId: id, accountId: id, replyTo: id.optional() };
 
 export const createOrderSchema = z
   .object({

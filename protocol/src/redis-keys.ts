@@ -5,7 +5,7 @@
  *
  * | name                        | kind    | holds                                                        |
  * | --------------------------- | ------- | ------------------------------------------------------------ |
- * | `reply:{requestId}`         | channel | the engine's {@link Reply} to the API call waiting on it      |
+ * | `replies:{inbox}`           | channel | the engine's {@link Reply}s to one function instance's calls  |
  * | `depth:{market}`            | key     | {@link DepthReadModel}: top levels and `lastUpdateId`         |
  * | `balances:{accountId}`      | hash    | `seq`, and per asset a {@link BalanceField}                   |
  * | `orders:{accountId}`        | hash    | `seq`, and per resting order its id → {@link OpenOrder} JSON  |
@@ -55,8 +55,12 @@ const MARKET_DATA_PREFIX = 'md:';
 export interface RedisKeys {
   /** The prefix every name below starts with (`''` in production). */
   readonly prefix: string;
-  /** Channel the engine publishes a request's {@link Reply} on; the API subscribes before enqueueing. */
-  reply(requestId: string): string;
+  /**
+   * Inbox channel of one function instance: the engine publishes the {@link Reply} of
+   * every command whose `replyTo` is `inbox` here (the reply carries its `requestId`).
+   * The instance subscribes once, before its first command.
+   */
+  replies(inbox: string): string;
   /** Key of a market's {@link DepthReadModel}. */
   depth(market: string): string;
   /** Hash of an account's balances: see {@link balancesReadModelOf}. */
@@ -87,7 +91,7 @@ export interface RedisKeys {
  *
  * @example
  * const keys = redisKeys();
- * keys.reply('r-1');                        // 'reply:r-1'
+ * keys.replies('i-1');                      // 'replies:i-1'
  * keys.marketChannel('trades', 'SOL_USDC'); // 'md:trades@SOL_USDC'
  * redisKeys('test-42:').depth('SOL_USDC');  // 'test-42:depth:SOL_USDC'
  */
@@ -95,7 +99,7 @@ export function redisKeys(prefix = ''): RedisKeys {
   const md = `${prefix}${MARKET_DATA_PREFIX}`;
   return {
     prefix,
-    reply: (requestId) => `${prefix}reply:${requestId}`,
+    replies: (inbox) => `${prefix}replies:${inbox}`,
     depth: (market) => `${prefix}depth:${market}`,
     balances: (accountId) => `${prefix}balances:${accountId}`,
     orders: (accountId) => `${prefix}orders:${accountId}`,

@@ -26,6 +26,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { type HealthServer, startHealthServer } from './health.js';
+import { JournalFence } from './journal/fence.js';
 import { Journal, type JournalRecord, journalBatches } from './journal/journal.js';
 import { migrateEngineDatabase } from './journal/migrate.js';
 import { recover } from './journal/recovery.js';
@@ -129,7 +130,14 @@ export async function startEngineService(config: EngineServiceConfig): Promise<R
   };
 
   // 2. the lease
-  const lease = new Lease({ redis, key: config.leaseKey ?? keys.engineLease, ttlMs: config.leaseTtlMs });
+  // The token is raised in PostgreSQL when the lease is taken (journal/fence.ts): it
+  // outgrows every token the journal has seen even when Redis lost its counter.
+  const lease = new Lease({
+    redis,
+    key: config.leaseKey ?? keys.engineLease,
+    ttlMs: config.leaseTtlMs,
+    fence: new JournalFence(pool),
+  });
   const abort = new AbortController();
   logger.info({ key: lease.key }, 'waiting for the engine lease');
   const token = await lease.acquire({ signal: abort.signal });

@@ -1,4 +1,5 @@
 export { type AppliedCommand, applyWireCommand } from './apply-command.js';
+export { JournalFence } from './fence.js';
 export {
   type AppendOptions,
   DuplicateRequestError,

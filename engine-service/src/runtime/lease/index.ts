@@ -2,6 +2,7 @@ export {
   type AcquireOptions,
   DEFAULT_LEASE_POLL_INTERVAL_MS,
   DEFAULT_LEASE_TTL_MS,
+  type Fence,
   Lease,
   type LeaseLostListener,
   type LeaseOptions,

@@ -46,6 +46,13 @@ end
 return 0
 `;
 
+/** KEYS[1] token counter; ARGV[1] a token. Raises the counter to the token, never lowers it. */
+export const RAISE_TOKEN_SCRIPT = `
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if current < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
+return 1
+`;
+
 /** What the compare scripts reply. */
 export const OURS = 1;
 export const TAKEN = 0;

@@ -6,12 +6,33 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import { LeaseError, LeaseLostError, type LeaseLostReason } from './lease-error.js';
-import { ACQUIRE_SCRIPT, GONE, OURS, RELEASE_SCRIPT, RENEW_SCRIPT } from './lease-scripts.js';
+import {
+  ACQUIRE_SCRIPT,
+  GONE,
+  OURS,
+  RAISE_TOKEN_SCRIPT,
+  RELEASE_SCRIPT,
+  RENEW_SCRIPT,
+} from './lease-scripts.js';
 
 /** How long the lease lives without a renewal, when not configured: 10 s. */
 export const DEFAULT_LEASE_TTL_MS = 10_000;
 /** How often a waiting engine retries, when not configured: 1 s. */
 export const DEFAULT_LEASE_POLL_INTERVAL_MS = 1_000;
+
+/**
+ * Where fencing tokens are made durable: the store the fenced writes go to (the
+ * engine's journal database, see `JournalFence`). Redis alone cannot be trusted with
+ * the count: a Redis that lost its data would hand out 1 again.
+ */
+export interface Fence {
+  /**
+   * Raises the durable token above every token it has seen and to at least `atLeast`
+   * (the token Redis gave); returns the raised token. Raising it fences out every
+   * earlier holder's writes at once.
+   */
+  raise(atLeast: number): Promise<number>;
+}
 
 /** Options of {@link Lease}. */
 export interface LeaseOptions {
@@ -31,6 +52,12 @@ export interface LeaseOptions {
   readonly renewIntervalMs?: number;
   /** How long a waiting `acquire` sleeps between attempts, in ms (fixed, no jitter). Default {@link DEFAULT_LEASE_POLL_INTERVAL_MS}. */
   readonly pollIntervalMs?: number;
+  /**
+   * The durable side of the fencing token. With it, each acquisition's token comes from
+   * {@link Fence.raise} (and Redis's counter is raised to match), so tokens keep growing
+   * across a Redis that lost its data. Without it, tokens are Redis's counter alone.
+   */
+  readonly fence?: Fence;
 }
 
 /** Options of {@link Lease.acquire}. */
@@ -65,6 +92,8 @@ interface Acquisition {
  *
  * - `acquire` polls `SET key value NX PX ttl` at a fixed interval; the same Lua script
  *   `INCR`s `<key>:token`, so every acquisition gets its own, strictly larger token.
+ *   With a {@link Fence}, that token is then raised in the durable store (above every
+ *   token it has seen), so a Redis that lost its counter cannot hand out an old one.
  * - While held, the lease renews itself every `renewIntervalMs` with a compare-and-PEXPIRE.
  *   It is lost when a renewal finds another value or no key, or when no renewal has
  *   succeeded for a whole ttl; then every {@link Lease.onLost} callback runs once.
@@ -102,6 +131,7 @@ export class Lease {
   readonly pollIntervalMs: number;
 
   readonly #redis: Redis;
+  readonly #fence: Fence | undefined;
   readonly #listeners = new Set<LeaseLostListener>();
   #state: LeaseState = 'idle';
   /** The current or, once lost, the last acquisition; cleared by `release`. */
@@ -125,6 +155,7 @@ export class Lease {
     );
     this.tokenKey = `${this.key}:token`;
     this.#redis = options.redis;
+    this.#fence = options.fence;
   }
 
   /** Where this lease is in its life. */
@@ -152,9 +183,9 @@ export class Lease {
    * COMMIT;
    * ```
    *
-   * Equal tokens pass, since one acquisition writes many batches. The counter must
-   * outlive Redis restarts (persistence on); if it is ever lost, new tokens start low and
-   * the database rejects every write until `<key>:token` is set above the stored token.
+   * Equal tokens pass, since one acquisition writes many batches. Give the lease a
+   * {@link Fence} over that same row: a Redis that lost its counter would otherwise
+   * hand out tokens below the stored one, and the database would refuse every write.
    *
    * @throws {LeaseLostError} with reason `not-held` before the first acquisition or after `release`.
    */
@@ -189,8 +220,9 @@ export class Lease {
             await this.#redis.eval(RELEASE_SCRIPT, 1, this.key, value);
             signal.throwIfAborted();
           }
-          this.#hold(value, Number(token), sentAt);
-          return Number(token);
+          const fencingToken = await this.#fenced(Number(token), value);
+          this.#hold(value, fencingToken, sentAt);
+          return fencingToken;
         }
         await sleep(this.pollIntervalMs, signal);
       }
@@ -260,6 +292,24 @@ export class Lease {
     this.#state = this.#state === 'idle' ? 'idle' : 'released';
     if (!acquisition) return false;
     return (await this.#redis.eval(RELEASE_SCRIPT, 1, this.key, acquisition.value)) === 1;
+  }
+
+  /**
+   * The durable token for Redis's `token`, with Redis's counter raised to match. When
+   * the fence cannot be raised the key is released: a lease without a durable token
+   * must not be held.
+   */
+  async #fenced(token: number, value: string): Promise<number> {
+    if (this.#fence === undefined) return token;
+    let fencingToken: number;
+    try {
+      fencingToken = await this.#fence.raise(token);
+    } catch (error) {
+      await this.#redis.eval(RELEASE_SCRIPT, 1, this.key, value).catch(() => 0);
+      throw error;
+    }
+    if (fencingToken > token) await this.#redis.eval(RAISE_TOKEN_SCRIPT, 1, this.tokenKey, fencingToken);
+    return fencingToken;
   }
 
   #hold(value: string, fencingToken: number, sentAt: number): void {
