@@ -7,6 +7,7 @@ const config = {
   testEnvironment: 'node',
   roots: [
     '<rootDir>/protocol',
+    '<rootDir>/sqs-client',
     '<rootDir>/engine-service',
     '<rootDir>/functions',
     '<rootDir>/localstack',

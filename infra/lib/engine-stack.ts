@@ -57,6 +57,7 @@ const IMAGE_CONTEXT_EXCLUDES = [
   // Every workspace's manifest, for `npm ci` against the root lock file.
   '!*/package.json',
   '!protocol',
+  '!sqs-client',
   '!engine-service',
   '**/node_modules',
   '**/test',

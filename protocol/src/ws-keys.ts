@@ -11,6 +11,9 @@
  * | `ws:stream:{stream}`   | set     | ids of the connections subscribed to a canonical stream                |
  * | `ws:streams`           | set     | every canonical stream with at least one subscriber (the resync index) |
  * | `ws:changes`           | channel | a connection id, published after its subscriptions changed            |
+ * | `ws:accounts`          | set     | account ids whose private stream has at least one subscriber           |
+ * | `ws:accounts:version`  | string  | an integer raised by every change of `ws:accounts`                     |
+ * | `ws:registry`          | string  | set by the fan-out; its absence means Redis lost the registry          |
  *
  * The handlers change the registry only through {@link WS_SUBSCRIBE_LUA},
  * {@link WS_UNSUBSCRIBE_LUA} and {@link WS_DROP_CONNECTION_LUA}, each atomic and each
@@ -19,6 +22,13 @@
  * resyncs everything from `ws:streams` periodically. The scripts build key names from
  * the prefix they are given, so they suit a single Redis node (ElastiCache with
  * cluster mode off), not Redis Cluster.
+ *
+ * `ws:accounts` is how the engine publishes account updates only for accounts someone
+ * listens to: it compares `ws:accounts:version` with the version it last read in every
+ * publication and reads the set again when they differ. The scripts change the set
+ * and the version together, atomically, before the handler acknowledges a `SUBSCRIBE`.
+ * A version starts (when the key is absent: a new or emptied Redis) at the server's
+ * clock in microseconds, so after a data loss it never repeats one read before it.
  */
 import { isKlineInterval, type KlineInterval } from './kline-intervals.js';
 import type { MarketRegistry } from './markets.js';
@@ -42,6 +52,12 @@ export interface WsKeys {
   readonly streams: string;
   /** Channel carrying the id of a connection whose subscriptions changed. */
   readonly changes: string;
+  /** Set of the account ids whose private stream has a subscriber. */
+  readonly accounts: string;
+  /** Counter raised with every change of {@link accounts}. */
+  readonly accountsVersion: string;
+  /** Marker the fan-out keeps set: when it is gone, so is the rest of the registry. */
+  readonly registryMarker: string;
 }
 
 /**
@@ -59,15 +75,40 @@ export function wsKeys(prefix = ''): WsKeys {
     stream: (stream) => `${ws}stream:${stream}`,
     streams: `${ws}streams`,
     changes: `${ws}changes`,
+    accounts: `${ws}accounts`,
+    accountsVersion: `${ws}accounts:version`,
+    registryMarker: `${ws}registry`,
   };
 }
+
+/**
+ * Lua shared by the scripts: `bump(prefix)` raises `ws:accounts:version` (from the
+ * server's clock in microseconds when absent); `forgetAccount(prefix, stream)` takes
+ * the account of a private stream (`account@{id}`: 8 characters, then the id) whose
+ * last subscriber left out of `ws:accounts`.
+ */
+const ACCOUNTS_LUA = `
+local function bump(prefix)
+  local key = prefix .. 'ws:accounts:version'
+  if redis.call('EXISTS', key) == 0 then
+    local t = redis.call('TIME')
+    redis.call('SET', key, t[1] .. string.format('%06d', tonumber(t[2])))
+  end
+  redis.call('INCR', key)
+end
+local function forgetAccount(prefix, stream)
+  if string.sub(stream, 1, 8) == 'account@' then
+    if redis.call('SREM', prefix .. 'ws:accounts', string.sub(stream, 9)) == 1 then bump(prefix) end
+  end
+end
+`;
 
 /**
  * Adds streams to a connection. `KEYS[1]` = `ws:subs:{id}`, `KEYS[2]` = `ws:conn:{id}`;
  * `ARGV` = prefix, connection id, streams…. Returns the connection's stream count, or
  * -1 when the connection is not registered (expired, or already gone).
  */
-export const WS_SUBSCRIBE_LUA = `
+export const WS_SUBSCRIBE_LUA = `${ACCOUNTS_LUA}
 local prefix, id = ARGV[1], ARGV[2]
 local ttl = redis.call('PTTL', KEYS[2])
 if ttl < 0 then return -1 end
@@ -75,6 +116,9 @@ for i = 3, #ARGV do
   redis.call('SADD', KEYS[1], ARGV[i])
   redis.call('SADD', prefix .. 'ws:stream:' .. ARGV[i], id)
   redis.call('SADD', prefix .. 'ws:streams', ARGV[i])
+  if string.sub(ARGV[i], 1, 8) == 'account@' then
+    if redis.call('SADD', prefix .. 'ws:accounts', string.sub(ARGV[i], 9)) == 1 then bump(prefix) end
+  end
 end
 redis.call('PEXPIRE', KEYS[1], ttl)
 redis.call('PUBLISH', prefix .. 'ws:changes', id)
@@ -85,13 +129,16 @@ return redis.call('SCARD', KEYS[1])
  * Removes streams from a connection. `KEYS[1]` = `ws:subs:{id}`; `ARGV` = prefix,
  * connection id, streams…. Returns the connection's stream count.
  */
-export const WS_UNSUBSCRIBE_LUA = `
+export const WS_UNSUBSCRIBE_LUA = `${ACCOUNTS_LUA}
 local prefix, id = ARGV[1], ARGV[2]
 for i = 3, #ARGV do
   redis.call('SREM', KEYS[1], ARGV[i])
   local key = prefix .. 'ws:stream:' .. ARGV[i]
   redis.call('SREM', key, id)
-  if redis.call('SCARD', key) == 0 then redis.call('SREM', prefix .. 'ws:streams', ARGV[i]) end
+  if redis.call('SCARD', key) == 0 then
+    redis.call('SREM', prefix .. 'ws:streams', ARGV[i])
+    forgetAccount(prefix, ARGV[i])
+  end
 end
 redis.call('PUBLISH', prefix .. 'ws:changes', id)
 return redis.call('SCARD', KEYS[1])
@@ -102,13 +149,16 @@ return redis.call('SCARD', KEYS[1])
  * after `GoneException`). `KEYS[1]` = `ws:subs:{id}`, `KEYS[2]` = `ws:conn:{id}`;
  * `ARGV` = prefix, connection id. Returns how many streams it had.
  */
-export const WS_DROP_CONNECTION_LUA = `
+export const WS_DROP_CONNECTION_LUA = `${ACCOUNTS_LUA}
 local prefix, id = ARGV[1], ARGV[2]
 local streams = redis.call('SMEMBERS', KEYS[1])
 for _, stream in ipairs(streams) do
   local key = prefix .. 'ws:stream:' .. stream
   redis.call('SREM', key, id)
-  if redis.call('SCARD', key) == 0 then redis.call('SREM', prefix .. 'ws:streams', stream) end
+  if redis.call('SCARD', key) == 0 then
+    redis.call('SREM', prefix .. 'ws:streams', stream)
+    forgetAccount(prefix, stream)
+  end
 end
 redis.call('DEL', KEYS[1], KEYS[2])
 redis.call('PUBLISH', prefix .. 'ws:changes', id)

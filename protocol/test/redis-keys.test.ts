@@ -1,9 +1,25 @@
-import { balancesReadModelOf, createMarketRegistry, openOrdersReadModelOf, redisKeys } from '../src/index.js';
+import {
+  balanceField,
+  balancesReadModelOf,
+  bookTickerJson,
+  bookTickerReadModelOf,
+  createMarketRegistry,
+  DEPTH_ASK_FIELD,
+  DEPTH_BID_FIELD,
+  depthReadModelOf,
+  type OpenOrder,
+  openOrderField,
+  openOrdersReadModelOf,
+  type PublicTrade,
+  publicTradesJson,
+  publicTradesOf,
+  redisKeys,
+} from '../src/index.js';
 
 const registry = createMarketRegistry();
 
 /** An open order's JSON as the engine writes it into `orders:{accountId}`. */
-function openOrder(orderId: number) {
+function openOrder(orderId: number): OpenOrder {
   return {
     market: 'SOL_USDC',
     orderId,
@@ -47,7 +63,7 @@ describe('account read-model hashes', () => {
     // Act
     const model = balancesReadModelOf('a-1', registry.assets, {
       seq: '42',
-      SOL: '{"available":"1.50000000","locked":"0.25000000"}',
+      SOL: balanceField(150_000_000, 25_000_000),
     });
 
     // Assess
@@ -66,20 +82,94 @@ describe('account read-model hashes', () => {
   it('lists resting orders oldest first whatever order the hash returns them in', () => {
     // Act
     const model = openOrdersReadModelOf('a-1', {
-      '12': JSON.stringify(openOrder(12)),
+      '12': openOrderField(openOrder(12)),
       seq: '9',
-      '3': JSON.stringify(openOrder(3)),
-      '100': JSON.stringify(openOrder(100)),
+      '3': openOrderField(openOrder(3)),
+      '100': openOrderField(openOrder(100)),
     });
 
-    // Assess
+    // Assess: each order whole, keys in the schema's order
     expect(model.seq).toBe(9);
-    expect(model.orders.map((o) => o.orderId)).toEqual([3, 12, 100]);
+    expect(model.orders).toEqual([openOrder(3), openOrder(12), openOrder(100)]);
+    expect(Object.keys(model.orders[0] ?? {})).toEqual(Object.keys(openOrder(3)));
   });
 
   it('reads an absent key (an empty hash) as the empty state at seq 0', () => {
     // Act & Assess
     expect(openOrdersReadModelOf('a-2', {})).toEqual({ accountId: 'a-2', seq: 0, orders: [] });
     expect(balancesReadModelOf('a-2', registry.assets, {}).seq).toBe(0);
+  });
+});
+
+describe('market read models and messages', () => {
+  it('reads the depth hash as levels best first, whatever order the hash returns them in', () => {
+    // Act
+    const model = depthReadModelOf('SOL_USDC', {
+      [`${DEPTH_BID_FIELD}99.50`]: '1.000',
+      seq: '7',
+      [`${DEPTH_ASK_FIELD}101.00`]: '2.000',
+      [`${DEPTH_BID_FIELD}100.00`]: '3.000',
+      lastUpdateId: '4',
+      [`${DEPTH_ASK_FIELD}100.50`]: '5.000',
+      [`${DEPTH_BID_FIELD}9.99`]: '6.000',
+    });
+
+    // Assess
+    expect(model).toEqual({
+      market: 'SOL_USDC',
+      seq: 7,
+      lastUpdateId: 4,
+      bids: [
+        ['100.00', '3.000'],
+        ['99.50', '1.000'],
+        ['9.99', '6.000'],
+      ],
+      asks: [
+        ['100.50', '5.000'],
+        ['101.00', '2.000'],
+      ],
+    });
+    expect(depthReadModelOf('BTC_USDC', {})).toEqual({
+      market: 'BTC_USDC',
+      seq: 0,
+      lastUpdateId: 0,
+      bids: [],
+      asks: [],
+    });
+  });
+
+  it('gives back the trades and book ticker it encoded, keys in the schema order, as JSON.stringify prints them', () => {
+    // Prepare
+    const trade: PublicTrade = {
+      type: 'TRADE',
+      seq: 3,
+      time: 1_000,
+      market: 'SOL_USDC',
+      tradeId: 2,
+      price: '100.00',
+      quantity: '1.000',
+      quoteQuantity: '100.000000',
+      takerSide: 'BUY',
+    };
+    const book = {
+      market: 'SOL_USDC',
+      seq: 3,
+      updateId: 2,
+      bidPrice: null,
+      bidQty: null,
+      askPrice: '100.00',
+      askQty: '1.000',
+    };
+
+    // Act
+    const trades = publicTradesOf('SOL_USDC', publicTradesJson([trade, { ...trade, tradeId: 3 }]));
+    const decoded = bookTickerReadModelOf('SOL_USDC', bookTickerJson(book));
+
+    // Assess
+    expect(trades.map((t) => JSON.stringify(t))).toEqual([
+      JSON.stringify(trade),
+      JSON.stringify({ ...trade, tradeId: 3 }),
+    ]);
+    expect(JSON.stringify(decoded)).toBe(JSON.stringify(book));
   });
 });

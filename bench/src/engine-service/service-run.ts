@@ -3,7 +3,7 @@
  * fresh PostgreSQL database, Redis under a key prefix of its own, and the service in a
  * child process (`service-child.ts`). This process plays the API: it sends commands
  * to `orders.fifo` with SendMessageBatch (ten a call, several senders at once) and
- * listens for every reply on `<prefix>reply:*`.
+ * listens for every reply on its inbox, `<prefix>replies:<inbox>`.
  *
  * Two phases on the same seeded {@link JournalWorkload}: funding (every account
  * deposits four assets; untimed), then `commands` timed commands. The load is a closed
@@ -196,13 +196,13 @@ export async function runServiceBench(options: ServiceBenchOptions): Promise<Ser
     await child.next('ready');
     log('engine service ready');
 
-    // Every reply, whoever it is for.
     const workload = new JournalWorkload({
       accounts: options.accounts,
       restingTarget: 20_000,
       seed: options.seed ?? 11,
     });
-    const replyPrefix = keys.reply('');
+    // One inbox for every command, as one API instance has (RedisKeys.replies).
+    const inbox = `bench-${id}`;
     const pending = new Map<string, Pending>();
     const latencies: number[] = [];
     let ok = 0;
@@ -210,13 +210,12 @@ export async function runServiceBench(options: ServiceBenchOptions): Promise<Ser
     const rejections: Record<string, number> = {};
     let lastReplyAt = performance.now();
     const wakers = new Set<() => void>();
-    subscriber.on('pmessage', (_pattern: string, channel: string, message: string) => {
-      const requestId = channel.slice(replyPrefix.length);
-      const sent = pending.get(requestId);
+    subscriber.on('message', (_channel: string, message: string) => {
+      const reply = JSON.parse(message) as Reply;
+      const sent = pending.get(reply.requestId);
       if (sent === undefined) return;
       lastReplyAt = performance.now();
-      pending.delete(requestId);
-      const reply = JSON.parse(message) as Reply;
+      pending.delete(reply.requestId);
       if (sent.timed) {
         latencies.push(lastReplyAt - sent.sentAt);
         if (reply.ok) ok++;
@@ -229,7 +228,7 @@ export async function runServiceBench(options: ServiceBenchOptions): Promise<Ser
       for (const wake of wakers) wake();
       wakers.clear();
     });
-    await subscriber.psubscribe(`${replyPrefix}*`);
+    await subscriber.subscribe(keys.replies(inbox));
 
     /** Resolves once `ready()` holds, checking after each reply; throws on a stall. */
     const until = async (ready: () => boolean): Promise<void> => {
@@ -259,7 +258,10 @@ export async function runServiceBench(options: ServiceBenchOptions): Promise<Ser
           const entries = [];
           const batch: [string, string | undefined][] = [];
           for (let i = 0; i < n; i++) {
-            const wire = workload.next() as { requestId: string; accountId: string; market?: string };
+            const wire = {
+              ...(workload.next() as { requestId: string; accountId: string; market?: string }),
+              replyTo: inbox,
+            };
             batch.push([wire.requestId, wire.market]);
             entries.push({
               Id: String(i),

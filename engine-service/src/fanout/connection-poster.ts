@@ -15,7 +15,9 @@
  * - **`GoneException`** (410): the connection is forgotten and `onGone` cleans the
  *   registry; **`LimitExceededException`** (429): every post pauses for a backoff
  *   that doubles up to 1 s and resets on success, and the frame is retried; any other
- *   failure is retried twice, then its frames are dropped and counted.
+ *   failure is retried twice, then its frames are dropped and counted;
+ * - **lost registrations**: {@link ConnectionPoster.closeLost} disconnects a connection
+ *   the registry no longer knows (Redis lost its data), so its client reconnects.
  */
 import {
   type ApiGatewayManagementApiClient,
@@ -33,7 +35,7 @@ export interface ConnectionPosterOptions {
   /** Largest batched message. Default 96 KiB (API Gateway's limit is 128 KiB). */
   readonly maxBatchBytes?: number;
   /** Called once for a connection that is gone or was dropped: clean the registry. */
-  readonly onGone: (connectionId: string, why: 'gone' | 'slow') => void;
+  readonly onGone: (connectionId: string, why: 'gone' | 'slow' | 'lost') => void;
   readonly logger: Logger;
 }
 
@@ -43,6 +45,8 @@ export interface PosterStats {
   frames: number;
   gone: number;
   slowDropped: number;
+  /** Connections closed because their registration vanished (Redis lost its data). */
+  lost: number;
   throttled: number;
   failedFrames: number;
   inFlight: number;
@@ -71,6 +75,7 @@ export class ConnectionPoster {
     frames: 0,
     gone: 0,
     slowDropped: 0,
+    lost: 0,
     throttled: 0,
     failedFrames: 0,
     inFlight: 0,
@@ -132,6 +137,19 @@ export class ConnectionPoster {
   forget(connectionId: string): void {
     this.closed.delete(connectionId);
     this.discard(connectionId);
+  }
+
+  /**
+   * Closes a connection whose registration vanished (`DeleteConnection`: API Gateway
+   * ends it with 1001 "Going away"), so its client reconnects and subscribes again
+   * instead of waiting on streams nobody serves any more.
+   */
+  closeLost(connectionId: string): void {
+    if (this.closed.has(connectionId)) return;
+    this.stats.lost++;
+    this.logger.info({ connectionId }, 'connection whose registration vanished closed');
+    this.closeConnection(connectionId, 'lost');
+    this.client.send(new DeleteConnectionCommand({ ConnectionId: connectionId })).catch(() => {});
   }
 
   /** Resolves once nothing is queued or in flight. */
@@ -281,7 +299,7 @@ export class ConnectionPoster {
     this.client.send(new DeleteConnectionCommand({ ConnectionId: id })).catch(() => {});
   }
 
-  private closeConnection(id: string, why: 'gone' | 'slow'): void {
+  private closeConnection(id: string, why: 'gone' | 'slow' | 'lost'): void {
     this.closed.add(id);
     this.discard(id);
     this.onGone(id, why);

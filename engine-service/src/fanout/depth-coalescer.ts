@@ -1,14 +1,16 @@
 /**
- * Merges a market's `DEPTH` diffs over an interval into one diff. Pure.
+ * Merges a market's depth diffs (the engine's `md:depth@{market}` messages, one per
+ * batch) over an interval into one diff. Pure.
  *
  * A merged diff holds each changed level once, at its newest quantity (`"0"`: gone),
  * and the update ids it spans: `firstUpdateId` of its first diff and `lastUpdateId` of
  * its last, so consecutive merged diffs chain exactly (`first = previous last + 1`).
  * When the incoming diffs themselves skip an id (the fan-out missed a message), the
  * pending merge is closed first, so the gap shows to clients instead of hiding inside
- * a merge.
+ * a merge. A diff that overlaps what was seen (a batch published again after an
+ * engine restart) is merged for its part beyond: its levels are the newest values.
  */
-import type { DepthEvent } from '@exchange/protocol';
+import type { DepthDiff } from '@exchange/protocol';
 import { compareDecimal } from '@exchange/protocol';
 
 /** A merged diff. Bids best (highest) first, asks best (lowest) first. */
@@ -36,7 +38,7 @@ interface Pending {
  * @example
  * const merge = new DepthCoalescer();
  * merge.add(diff1); merge.add(diff2);
- * merge.take(); // { firstUpdateId: diff1.updateId, lastUpdateId: diff2.updateId, … }
+ * merge.take(); // { firstUpdateId: diff1.firstUpdateId, lastUpdateId: diff2.lastUpdateId, … }
  */
 export class DepthCoalescer {
   private pending: Pending | undefined;
@@ -51,19 +53,20 @@ export class DepthCoalescer {
 
   /**
    * Adds one diff. Returns the merge it closed when the diff does not follow the
-   * pending merge's last id (emit that first), else undefined. Diffs at or below the
-   * last id seen (redelivered) are ignored.
+   * pending merge's last id (emit that first), else undefined. Diffs wholly at or
+   * below the last id seen (redelivered) are ignored.
    */
-  add(diff: DepthEvent): MergedDepth | undefined {
-    if (diff.updateId <= this.lastSeen) return undefined;
-    this.lastSeen = diff.updateId;
+  add(diff: DepthDiff): MergedDepth | undefined {
+    if (diff.lastUpdateId <= this.lastSeen) return undefined;
+    const first = Math.max(diff.firstUpdateId, this.lastSeen + 1);
+    this.lastSeen = diff.lastUpdateId;
     let closed: MergedDepth | undefined;
-    if (this.pending !== undefined && diff.updateId !== this.pending.last + 1) closed = this.take();
+    if (this.pending !== undefined && first !== this.pending.last + 1) closed = this.take();
     let pending = this.pending;
     if (pending === undefined) {
       pending = {
-        first: diff.updateId,
-        last: diff.updateId,
+        first,
+        last: diff.lastUpdateId,
         seq: diff.seq,
         time: diff.time,
         bids: new Map(),
@@ -71,7 +74,7 @@ export class DepthCoalescer {
       };
       this.pending = pending;
     }
-    pending.last = diff.updateId;
+    pending.last = diff.lastUpdateId;
     pending.seq = diff.seq;
     pending.time = diff.time;
     for (const [price, quantity] of diff.bids) pending.bids.set(price, quantity);

@@ -6,8 +6,13 @@
  * 1. **subscribe** to `ws:changes` and `PSUBSCRIBE` to `md:*` before anything is read,
  *    so no change or message falls between a read and the subscription;
  * 2. **resync** the in-memory {@link SubscriptionView} from the registry
- *    (`ws:streams` → `ws:stream:{s}`), then every `resyncMs`; a `ws:changes`
- *    notification re-reads that one connection's `ws:subs:{id}`;
+ *    (`ws:streams` → `ws:stream:{s}`), then every `resyncMs` and after every
+ *    reconnection to Redis; a `ws:changes` notification re-reads that one connection's
+ *    `ws:subs:{id}`, and the market-data messages that arrive after the notification
+ *    wait until that read is applied: a subscription acknowledged before a message was
+ *    published is in the view when the message is delivered (the handler acknowledges
+ *    after its script published the notification, and Redis delivers one connection's
+ *    messages in publication order);
  * 3. **seed** the live candles from the `klines` table (trades meanwhile are held and
  *    replayed onto the seed);
  * 4. **route**: each `md:` message goes through the {@link StreamRouter}; frames to send
@@ -15,6 +20,15 @@
  *    merged depth, tickers and candles follow;
  * 5. **post** with bounded concurrency; a connection that is gone or too slow is
  *    dropped from the view and the registry.
+ *
+ * **When Redis loses its data** (a restart without persistence, `FLUSHALL`, a failover
+ * to an empty node) the registry is gone, and the clients it listed would stay open
+ * and silent. The fan-out keeps `ws:registry` set and checks it every
+ * `registryCheckMs`; when it finds it gone (or after a reconnection) it resyncs, and a
+ * resync closes every connection it was serving whose `ws:conn:{id}` vanished
+ * (`DeleteConnection`), so those clients reconnect and subscribe again. Both Redis
+ * connections reconnect on their own, and the subscriptions are made again on
+ * reconnection.
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
@@ -44,6 +58,8 @@ export interface FanoutOptions {
   readonly depthIntervalMs?: number;
   /** Full resync of the subscription view. Default 30 s. */
   readonly resyncMs?: number;
+  /** How often `ws:registry` is checked, to notice a Redis that lost its data. Default 1 s. */
+  readonly registryCheckMs?: number;
   /** Posts in flight at most. Default 64. */
   readonly concurrency?: number;
   /** Frames waiting per connection before it is dropped. Default 1000. */
@@ -126,17 +142,56 @@ export async function startFanout(options: FanoutOptions): Promise<RunningFanout
     }
   };
 
+  const route = (stream: string, message: string) => {
+    messages++;
+    try {
+      deliver(router.onMessage(stream, message));
+    } catch (error) {
+      logger.error({ err: error, stream }, 'market-data message not routed');
+    }
+  };
+
+  /**
+   * Messages and subscription reads in arrival order: a message waits behind every
+   * read started before it arrived. `streams` undefined: the read is in flight; null:
+   * it failed (the next resync repairs the view).
+   */
+  type Held =
+    | { readonly stream: string; readonly message: string }
+    | { readonly connectionId: string; streams: string[] | null | undefined };
+  const held: Held[] = [];
+  const drain = () => {
+    while (held.length > 0) {
+      const head = held[0] as Held;
+      if ('connectionId' in head) {
+        if (head.streams === undefined) return;
+        if (head.streams !== null) {
+          view.set(head.connectionId, head.streams);
+          if (head.streams.length === 0) poster.forget(head.connectionId);
+        }
+      } else route(head.stream, head.message);
+      held.shift();
+    }
+  };
   const refresh = (connectionId: string) => {
-    commands.smembers(ws.subscriptions(connectionId)).then(
-      (streams) => {
-        view.set(connectionId, streams);
-        if (streams.length === 0) poster.forget(connectionId);
-      },
-      (error: unknown) => logger.warn({ err: error, connectionId }, 'subscription refresh failed'),
-    );
+    const read: Held = { connectionId, streams: undefined };
+    held.push(read);
+    commands
+      .smembers(ws.subscriptions(connectionId))
+      .then(
+        (streams) => {
+          read.streams = streams;
+        },
+        (error: unknown) => {
+          read.streams = null;
+          logger.warn({ err: error, connectionId }, 'subscription refresh failed');
+        },
+      )
+      .finally(drain);
   };
 
   const resync = async () => {
+    const served = new Set(view.connectionIds());
     const streams = await commands.smembers(ws.streams);
     const pipeline = commands.pipeline();
     for (const stream of streams) pipeline.smembers(ws.stream(stream));
@@ -154,6 +209,26 @@ export async function startFanout(options: FanoutOptions): Promise<RunningFanout
       }
     });
     view.replaceAll(byConnection);
+    await closeLost([...served].filter((id) => !byConnection.has(id)));
+  };
+
+  /** Closes the connections among `ids` whose registration is gone. */
+  const closeLost = async (ids: readonly string[]) => {
+    if (ids.length === 0) return;
+    const pipeline = commands.pipeline();
+    for (const id of ids) pipeline.exists(ws.connection(id));
+    const answers = (await pipeline.exec()) ?? [];
+    answers.forEach(([error, exists], i) => {
+      if (error === null && exists === 0) poster.closeLost(ids[i] as string);
+    });
+  };
+
+  /** Sets `ws:registry`; true when it was absent, that is when Redis lost the registry. */
+  const markRegistry = async (): Promise<boolean> =>
+    (await commands.set(ws.registryMarker, String(Date.now()), 'NX')) === 'OK';
+
+  const resyncNow = (why: string) => {
+    resync().catch((error: unknown) => logger.warn({ err: error, why }, 'subscription resync failed'));
   };
 
   subscriber.on('message', (channel: string, connectionId: string) => {
@@ -162,16 +237,18 @@ export async function startFanout(options: FanoutOptions): Promise<RunningFanout
   subscriber.on('pmessage', (_pattern: string, channel: string, message: string) => {
     const stream = options.redisKeys.streamOf(channel);
     if (stream === undefined) return;
-    messages++;
-    try {
-      deliver(router.onMessage(stream, message));
-    } catch (error) {
-      logger.error({ err: error, channel }, 'market-data message not routed');
-    }
+    if (held.length === 0) route(stream, message);
+    else held.push({ stream, message });
   });
   await subscriber.subscribe(ws.changes);
   await subscriber.psubscribe(options.redisKeys.marketDataPattern);
+  await markRegistry();
   await resync();
+  // ioredis subscribes again on reconnection; notices sent meanwhile are lost, so resync.
+  subscriber.on('ready', () => {
+    logger.info('redis subscriber reconnected: resyncing');
+    resyncNow('reconnected');
+  });
 
   try {
     router.seedCandles(
@@ -183,9 +260,17 @@ export async function startFanout(options: FanoutOptions): Promise<RunningFanout
   }
 
   const flushTimer = setInterval(() => deliver(router.flush(Date.now())), options.depthIntervalMs ?? 100);
-  const resyncTimer = setInterval(() => {
-    resync().catch((error: unknown) => logger.warn({ err: error }, 'subscription resync failed'));
-  }, options.resyncMs ?? 30_000);
+  const resyncTimer = setInterval(() => resyncNow('periodic'), options.resyncMs ?? 30_000);
+  const registryTimer = setInterval(() => {
+    markRegistry().then(
+      (lost) => {
+        if (!lost) return;
+        logger.warn('the subscription registry is gone (Redis lost its data): closing its connections');
+        resyncNow('registry lost');
+      },
+      (error: unknown) => logger.warn({ err: error }, 'registry check failed'),
+    );
+  }, options.registryCheckMs ?? 1000);
 
   const stats = (): FanoutStats => ({
     ...poster.stats,
@@ -210,6 +295,7 @@ export async function startFanout(options: FanoutOptions): Promise<RunningFanout
     async stop() {
       clearInterval(flushTimer);
       clearInterval(resyncTimer);
+      clearInterval(registryTimer);
       subscriber.disconnect();
       await poster.idle();
       poster.close();

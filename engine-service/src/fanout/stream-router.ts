@@ -2,8 +2,9 @@
  * Turns the engine's market-data messages into stream messages. Pure: messages and the
  * clock come in, frames go out; who receives them is the caller's business.
  *
- * - `trades@M` and `account@X` go out at once, one frame per message.
- * - `depth@M` diffs are merged per market at two speeds: the fast one (the fan-out's
+ * - `trades@M` go out at once, one frame per fill (a message holds a batch's fills),
+ *   and `account@X` one frame per message.
+ * - `depth@M` diffs (one per engine batch) are merged per market at two speeds: the fast one (the fan-out's
  *   depth interval, 100 ms by default: `depth@M`, `m@depth@100ms`) and the slow one
  *   (1000 ms: Binance's `m@depth`).
  * - `ticker@M` and `bookTicker@M` keep only the newest value, and klines are folded
@@ -15,13 +16,16 @@
 import {
   type BookTickerReadModel,
   binanceSymbol,
-  type DepthEvent,
+  bookTickerReadModelOf,
+  type DepthDiff,
   KLINE_INTERVALS,
   type KlineInterval,
   type Market,
   type MarketRegistry,
   type PublicTrade,
+  publicTradesOf,
   type TickerReadModel,
+  tickerReadModelOf,
   WS_ACCOUNT_STREAM,
 } from '@exchange/protocol';
 import { DepthCoalescer, type MergedDepth } from './depth-coalescer.js';
@@ -152,28 +156,36 @@ export class StreamRouter {
     const out: Outgoing[] = [];
     switch (kind) {
       case 'trades': {
-        const trade = JSON.parse(json) as PublicTrade;
-        state.lastQuantity = trade.quantity;
-        this.addTrade(state, trade);
-        this.push(out, state.names.trades, () => nativeFrame(state.names.trades, json), true);
-        this.push(out, state.names.bTrade, () => binanceTrade(trade), false);
+        for (const trade of publicTradesOf(state.market.symbol, json)) {
+          state.lastQuantity = trade.quantity;
+          this.addTrade(state, trade);
+          this.push(
+            out,
+            state.names.trades,
+            () => nativeFrame(state.names.trades, JSON.stringify(trade)),
+            true,
+          );
+          this.push(out, state.names.bTrade, () => binanceTrade(trade), false);
+        }
         break;
       }
       case 'depth': {
-        const diff = JSON.parse(json) as DepthEvent;
+        const diff = JSON.parse(json) as DepthDiff;
         const fastClosed = state.fast.add(diff);
         if (fastClosed !== undefined) this.depthFrames(out, state, fastClosed, 'fast');
         const slowClosed = state.slow.add(diff);
         if (slowClosed !== undefined) this.depthFrames(out, state, slowClosed, 'slow');
         break;
       }
-      case 'ticker':
-        state.ticker = { json, model: JSON.parse(json) as TickerReadModel };
+      case 'ticker': {
+        const model = tickerReadModelOf(state.market.symbol, json);
+        state.ticker = { json: JSON.stringify(model), model };
         break;
+      }
       case 'bookTicker': {
-        const model = JSON.parse(json) as BookTickerReadModel;
+        const model = bookTickerReadModelOf(state.market.symbol, json);
         state.book = model;
-        state.bookTicker = { json, model };
+        state.bookTicker = { json: JSON.stringify(model), model };
         break;
       }
     }

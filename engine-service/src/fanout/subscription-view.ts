@@ -24,6 +24,11 @@ export class SubscriptionView {
     return this.byStream.get(stream);
   }
 
+  /** Every connection known. */
+  connectionIds(): IterableIterator<string> {
+    return this.byConnection.keys();
+  }
+
   /** Whether anyone is subscribed to the stream. */
   has(stream: string): boolean {
     return this.byStream.has(stream);

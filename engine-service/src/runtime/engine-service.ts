@@ -5,7 +5,7 @@
  * 2. take the single-writer lease (wait while another engine holds it);
  * 3. recover: newest snapshot + journal replay;
  * 4. loop (pipelined, see `sequencer.ts`): receive → sequence and apply → fence +
- *    journal → delete → publish (Redis replies, read models, market data;
+ *    journal → delete ∥ publish (Redis replies, read models, market data;
  *    events.fifo); snapshots copied as batches are applied, written once journaled;
  * 5. on stop: finish the batch in hand, wait for the snapshot write, release the lease.
  *
@@ -22,6 +22,7 @@ import {
   REDIS_KEYS,
   type RedisKeys,
 } from '@exchange/protocol';
+import { SqsJsonClient } from '@exchange/sqs-client';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { Logger } from 'pino';
@@ -42,7 +43,6 @@ import {
 import type { JournaledCommand } from './publish/journaled-command.js';
 import { type PreparedPublication, RedisPublisher } from './publish/redis-publisher.js';
 import { type BatchSink, Sequencer } from './sequencer.js';
-import { SqsJsonClient } from './sqs/queue-client.js';
 
 /** A batch's output, built when it is applied, sent once journaled. */
 interface PreparedBatch {
@@ -112,7 +112,7 @@ export async function startEngineService(config: EngineServiceConfig): Promise<R
     ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   });
   makeLean(sqs);
-  // The hot path's calls (receive, delete, send events) skip the SDK: see queue-client.ts.
+  // The hot path's calls (receive, delete, send events) skip the SDK: see @exchange/sqs-client.
   const queue = new SqsJsonClient({
     endpoint: config.sqsEndpoint,
     region: config.region,
@@ -234,7 +234,16 @@ export async function startEngineService(config: EngineServiceConfig): Promise<R
     const replies = await journal.findByRequestIds(refused);
     const executedOf = (list: typeof unpublished): JournaledCommand[] =>
       list.flatMap(({ entry, result }) =>
-        result === null ? [] : [{ requestId: entry.requestId, accountId: entry.accountId as string, result }],
+        result === null
+          ? []
+          : [
+              {
+                requestId: entry.requestId,
+                accountId: entry.accountId as string,
+                replyTo: replyToOf(entry.command),
+                result,
+              },
+            ],
       );
     // Events packed batch by batch as first sent, so SQS drops what did go out; the
     // read models once, from the state now.
@@ -243,7 +252,12 @@ export async function startEngineService(config: EngineServiceConfig): Promise<R
       {
         redis: redisPublisher.prepare(
           executedOf(unpublished),
-          [...replies.values()].map((r) => r.reply),
+          unpublished.flatMap(({ entry, result }) => {
+            const earlier = replies.get(entry.requestId);
+            return result === null && earlier !== undefined
+              ? [{ reply: earlier.reply, replyTo: replyToOf(entry.command) }]
+              : [];
+          }),
         ),
         events: batches.flatMap((batch) => eventsMessagesOf(executedOf(batch), registry)),
       },
@@ -306,6 +320,13 @@ export async function startEngineService(config: EngineServiceConfig): Promise<R
       await done.catch(() => undefined);
     },
   };
+}
+
+/** The reply inbox a journaled wire command named, if any. */
+function replyToOf(command: unknown): string | undefined {
+  const inbox =
+    typeof command === 'object' && command !== null ? (command as { replyTo?: unknown }).replyTo : undefined;
+  return typeof inbox === 'string' && inbox.length > 0 ? inbox : undefined;
 }
 
 /** Records how far the engine has published, unless a newer engine has journaled. */

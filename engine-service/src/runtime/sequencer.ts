@@ -1,6 +1,6 @@
 /**
  * The engine's one loop, pipelined: receive from `orders.fifo` → look up request ids
- * in the journal → sequence and apply → journal → delete → publish.
+ * in the journal → sequence and apply → journal → delete ∥ publish.
  *
  * **What must stay ordered, and does.** Commands are applied one at a time in the
  * order received; journal appends commit in sequence order (each waits for the one
@@ -35,11 +35,11 @@
  */
 import type { Message } from '@aws-sdk/client-sqs';
 import type { MarketRegistry, Reply } from '@exchange/protocol';
+import type { QueueClient } from '@exchange/sqs-client';
 import type { Engine } from '../core/index.js';
 import { applyWireCommand } from './journal/apply-command.js';
 import type { Journal, JournalEntry } from './journal/journal.js';
-import type { JournaledCommand } from './publish/journaled-command.js';
-import type { QueueClient } from './sqs/queue-client.js';
+import type { AddressedReply, JournaledCommand } from './publish/journaled-command.js';
 
 /** Where a sequenced batch goes. `P` is whatever the sink prepares per batch. */
 export interface BatchSink<P = unknown> {
@@ -50,7 +50,7 @@ export interface BatchSink<P = unknown> {
    * @param replies replies to publish as they are: protocol rejections and answers
    *   to redelivered requests
    */
-  prepare(executed: readonly JournaledCommand[], replies: readonly Reply[]): P;
+  prepare(executed: readonly JournaledCommand[], replies: readonly AddressedReply[]): P;
   /** Publishes prepared batches, in order, once the journal holds them; several at once when behind. */
   send(prepared: readonly P[]): Promise<void>;
 }
@@ -294,30 +294,31 @@ export class Sequencer<P = unknown> {
 
     const entries: JournalEntry[] = [];
     const executed: JournaledCommand[] = [];
-    const replies: Reply[] = [];
+    const replies: AddressedReply[] = [];
     // Strictly later than the batch before, even within one millisecond or when the
     // clock steps back: the journal's runs of equal `time` are its batches, which a
     // restart republishes as they were (see events-queue-publisher.ts).
     const time = Math.max(this.now(), this.time + 1);
     this.time = time;
-    for (const { requestId, wire } of commands) {
+    for (const { requestId, replyTo, wire } of commands) {
       const earlier = this.recent.get(requestId) ?? known.get(requestId)?.reply;
       if (earlier !== undefined) {
-        // Redelivered, or sent twice: answer again, apply never.
-        replies.push(earlier);
+        // Redelivered, or sent twice: answer again (to the inbox named this time), apply never.
+        replies.push({ reply: earlier, replyTo });
         continue;
       }
       this.seq += 1;
       const done = applyWireCommand(engine, registry, wire, this.seq, time, requestId);
       entries.push(done.entry);
       this.remember(requestId, done.entry.reply);
-      if (done.result === null) replies.push(done.entry.reply);
+      if (done.result === null) replies.push({ reply: done.entry.reply, replyTo });
       else
         executed.push({
           requestId,
           accountId: done.entry.accountId as string,
           result: done.result,
           reply: done.entry.reply,
+          replyTo,
         });
     }
     const committed: Committed<P> = {
@@ -381,8 +382,13 @@ export class Sequencer<P = unknown> {
   private async sendOutbox(): Promise<void> {
     while (this.outbox.length > 0 && this.failure === null) {
       const batches = this.outbox.splice(0);
-      await this.delete(batches.flatMap((b) => b.messages));
-      await this.options.sink.send(batches.map((b) => b.prepared));
+      // Both need only the commit, not each other: a batch published whose delete then
+      // fails is redelivered and answered from the journal, so a reply never waits for
+      // a queue round trip.
+      await Promise.all([
+        this.delete(batches.flatMap((b) => b.messages)),
+        this.options.sink.send(batches.map((b) => b.prepared)),
+      ]);
       const last = batches.at(-1) as Committed<P>;
       this.published = last.lastSeq;
       const now = performance.now();
@@ -428,8 +434,11 @@ export class Sequencer<P = unknown> {
   }
 }
 
-/** A queue message as a wire command with its request id (the deduplication id if the body has none). */
-function readCommand(message: Message): { requestId: string; wire: unknown } {
+/**
+ * A queue message as a wire command with its request id (the deduplication id if the
+ * body has none) and the inbox its reply goes to, if it names one.
+ */
+function readCommand(message: Message): { requestId: string; replyTo: string | undefined; wire: unknown } {
   let wire: unknown;
   try {
     wire = JSON.parse(message.Body ?? '');
@@ -442,5 +451,8 @@ function readCommand(message: Message): { requestId: string; wire: unknown } {
     typeof fromBody === 'string' && fromBody.length > 0
       ? fromBody
       : (message.Attributes?.MessageDeduplicationId ?? message.MessageId ?? 'unknown');
-  return { requestId, wire };
+  const inbox =
+    typeof wire === 'object' && wire !== null ? (wire as { replyTo?: unknown }).replyTo : undefined;
+  const replyTo = typeof inbox === 'string' && inbox.length > 0 ? inbox : undefined;
+  return { requestId, replyTo, wire };
 }

@@ -1,16 +1,14 @@
-import type { DepthEvent } from '@exchange/protocol';
+import type { DepthDiff } from '@exchange/protocol';
 import { DepthCoalescer } from '../../src/fanout/depth-coalescer.js';
 
-function diff(updateId: number, bids: [string, string][], asks: [string, string][] = []): DepthEvent {
-  return {
-    type: 'DEPTH',
-    seq: updateId * 10,
-    time: updateId * 100,
-    market: 'SOL_USDC',
-    updateId,
-    bids,
-    asks,
-  };
+/** The engine's diff of one batch that changed the book once (update id `updateId`), or several (to `last`). */
+function diff(
+  updateId: number,
+  bids: [string, string][],
+  asks: [string, string][] = [],
+  last = updateId,
+): DepthDiff {
+  return { firstUpdateId: updateId, lastUpdateId: last, seq: last * 10, time: last * 100, bids, asks };
 }
 
 describe('DepthCoalescer', () => {
@@ -81,5 +79,26 @@ describe('DepthCoalescer', () => {
     expect(closed).toMatchObject({ firstUpdateId: 1, lastUpdateId: 1 });
     expect(redelivered).toBeUndefined();
     expect(pending).toMatchObject({ firstUpdateId: 3, lastUpdateId: 3, bids: [['1.00', '3.000']] });
+  });
+
+  it('merges batch diffs spanning several ids, and the part of a republished diff beyond what it saw', () => {
+    // Prepare
+    const merge = new DepthCoalescer('SOL_USDC');
+    merge.add(diff(1, [['1.00', '1.000']], [], 3));
+    // Act: ids 2..5 again after an engine restart, then 6
+    const closed = merge.add(diff(2, [['1.00', '5.000']], [], 5));
+    merge.add(diff(6, [['2.00', '1.000']]));
+    const pending = merge.take();
+    // Assess: one merge 1..6, no gap
+    expect(closed).toBeUndefined();
+    expect(pending).toMatchObject({
+      firstUpdateId: 1,
+      lastUpdateId: 6,
+      seq: 60,
+      bids: [
+        ['2.00', '1.000'],
+        ['1.00', '5.000'],
+      ],
+    });
   });
 });

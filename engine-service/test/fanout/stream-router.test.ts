@@ -1,4 +1,13 @@
-import { createMarketRegistry, type DepthEvent, type PublicTrade } from '@exchange/protocol';
+import {
+  type BookTickerReadModel,
+  bookTickerJson,
+  createMarketRegistry,
+  type DepthDiff,
+  type PublicTrade,
+  publicTradesJson,
+  type TickerReadModel,
+  tickerJson,
+} from '@exchange/protocol';
 import { StreamRouter } from '../../src/fanout/stream-router.js';
 
 const registry = createMarketRegistry();
@@ -20,12 +29,11 @@ const trade: PublicTrade = {
   quoteQuantity: '50.000000',
   takerSide: 'SELL',
 };
-const depth: DepthEvent = {
-  type: 'DEPTH',
+const depth: DepthDiff = {
   seq: 7,
   time: T0 + 5,
-  market: 'SOL_USDC',
-  updateId: 9,
+  firstUpdateId: 9,
+  lastUpdateId: 9,
   bids: [['100.00', '0.000']],
   asks: [],
 };
@@ -36,7 +44,7 @@ describe('StreamRouter', () => {
     const routes = router(['trades@SOL_USDC', 'solusdc@trade']);
     routes.seedCandles([]);
     // Act
-    const out = routes.onMessage('trades@SOL_USDC', JSON.stringify(trade));
+    const out = routes.onMessage('trades@SOL_USDC', publicTradesJson([trade]));
     // Assess
     expect(out.map((o) => o.stream)).toEqual(['trades@SOL_USDC', 'solusdc@trade']);
     expect(JSON.parse(out[0]?.frame ?? '')).toEqual({ stream: 'trades@SOL_USDC', data: trade });
@@ -64,13 +72,19 @@ describe('StreamRouter', () => {
       'solusdc@kline_1m',
     ]);
     routes.seedCandles([]);
-    routes.onMessage('trades@SOL_USDC', JSON.stringify(trade));
+    routes.onMessage('trades@SOL_USDC', publicTradesJson([trade]));
     routes.onMessage('depth@SOL_USDC', JSON.stringify(depth));
-    routes.onMessage('ticker@SOL_USDC', '{"market":"SOL_USDC","count":1}');
-    routes.onMessage(
-      'bookTicker@SOL_USDC',
-      '{"market":"SOL_USDC","updateId":9,"bidPrice":null,"bidQty":null,"askPrice":null,"askQty":null}',
-    );
+    routes.onMessage('ticker@SOL_USDC', tickerJson({ market: 'SOL_USDC', count: 1 } as TickerReadModel));
+    const book: BookTickerReadModel = {
+      market: 'SOL_USDC',
+      seq: 7,
+      updateId: 9,
+      bidPrice: null,
+      bidQty: null,
+      askPrice: null,
+      askQty: null,
+    };
+    routes.onMessage('bookTicker@SOL_USDC', bookTickerJson(book));
     // Act
     const first = routes.flush(T0 + 10);
     const second = routes.flush(T0 + 20);
@@ -102,8 +116,7 @@ describe('StreamRouter', () => {
   it('holds trades until the candles are seeded, then counts only those the seed lacks', () => {
     // Prepare
     const routes = router(['kline@SOL_USDC_1m']);
-    routes.onMessage('trades@SOL_USDC', JSON.stringify({ ...trade, tradeId: 2 }));
-    routes.onMessage('trades@SOL_USDC', JSON.stringify(trade));
+    routes.onMessage('trades@SOL_USDC', publicTradesJson([{ ...trade, tradeId: 2 }, trade]));
     const before = routes.flush(T0 + 10);
     // Act
     routes.seedCandles([

@@ -7,6 +7,7 @@ import { hmacSha256Hex } from '@exchange/functions/auth/signature';
 import {
   type AccountUpdate,
   type DepthReadModel,
+  depthReadModelOf,
   type PublicTrade,
   type TickerReadModel,
   WS_DROP_CONNECTION_LUA,
@@ -89,10 +90,7 @@ function rebuild(
 }
 
 async function depthModel(market: string): Promise<DepthReadModel> {
-  const json = await stack.redis.get(stack.keys.depth(market));
-  return json === null
-    ? { market, seq: 0, lastUpdateId: 0, bids: [], asks: [] }
-    : (JSON.parse(json) as DepthReadModel);
+  return depthReadModelOf(market, await stack.redis.hgetall(stack.keys.depth(market)));
 }
 
 describe('the stream API', () => {

@@ -7,7 +7,14 @@ import {
   type RunningService,
   startLocalSqs,
 } from '@exchange/localstack';
-import { createMarketRegistry, EVENTS_QUEUE, ORDERS_QUEUE, type Reply, redisKeys } from '@exchange/protocol';
+import {
+  createMarketRegistry,
+  EVENTS_QUEUE,
+  ORDERS_QUEUE,
+  type Reply,
+  redisKeys,
+  tickerReadModelOf,
+} from '@exchange/protocol';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { type RunningEngineService, startEngineService } from '../../src/runtime/engine-service.js';
@@ -16,6 +23,8 @@ import { createJournalDatabase, type JournalDatabase } from './journal-database.
 const registry = createMarketRegistry();
 const prefix = `test-${randomBytes(4).toString('hex')}:`;
 const keys = redisKeys(prefix);
+/** The inbox every command of these tests names for its reply. */
+const INBOX = 'engine-test';
 const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
 let db: JournalDatabase;
@@ -59,25 +68,25 @@ async function send(command: Record<string, unknown>): Promise<void> {
   await client.send(
     new SendMessageCommand({
       QueueUrl: sqs.queueUrls[ORDERS_QUEUE.name],
-      MessageBody: JSON.stringify(command),
+      MessageBody: JSON.stringify({ ...command, replyTo: INBOX }),
       MessageGroupId: String(command.accountId),
       MessageDeduplicationId: String(command.requestId),
     }),
   );
 }
 
-/** Resolves with the replies to these request ids, in arrival order. */
+/** Resolves with the replies to these request ids, in arrival order, from the test's inbox. */
 async function replies(requestIds: readonly string[]): Promise<Reply[]> {
-  const channels = requestIds.map((id) => keys.reply(id));
   const got: Reply[] = [];
   const all = new Promise<Reply[]>((resolve) => {
     subscriber.on('message', (channel: string, message: string) => {
-      if (!channels.includes(channel)) return;
-      got.push(JSON.parse(message) as Reply);
-      if (got.length === channels.length) resolve(got);
+      const reply = JSON.parse(message) as Reply;
+      if (channel !== keys.replies(INBOX) || !requestIds.includes(reply.requestId)) return;
+      got.push(reply);
+      if (got.length === requestIds.length) resolve(got);
     });
   });
-  await subscriber.subscribe(...channels);
+  await subscriber.subscribe(keys.replies(INBOX));
   return all;
 }
 
@@ -170,7 +179,7 @@ describe('the engine service', () => {
 
     // Assess: both trades are in the window, the one before the restart included
     const reader = new Redis(redisService.url);
-    const ticker = JSON.parse((await reader.get(keys.ticker('SOL_USDC'))) ?? '{}');
+    const ticker = tickerReadModelOf('SOL_USDC', (await reader.get(keys.ticker('SOL_USDC'))) ?? '[]');
     reader.disconnect();
     expect(ticker).toMatchObject({ count: 2, volume: '2.000', lastPrice: '100.00' });
   });

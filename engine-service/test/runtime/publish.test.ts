@@ -17,10 +17,12 @@ import {
   type BalancesReadModel,
   balancesReadModelOf,
   balancesReadModelSchema,
+  bookTickerReadModelOf,
   bookTickerReadModelSchema,
   createMarketRegistry,
   type DepthReadModel,
-  depthEventSchema,
+  depthDiffSchema,
+  depthReadModelOf,
   depthReadModelSchema,
   EVENTS_QUEUE,
   eventSchema,
@@ -32,13 +34,19 @@ import {
   openOrdersReadModelOf,
   openOrdersReadModelSchema,
   publicTradeSchema,
+  publicTradesOf,
   type RedisKeys,
   redisKeys,
   replySchema,
+  tickerReadModelOf,
   tickerReadModelSchema,
   toEngineCommand,
   toWireEvent,
+  WS_SUBSCRIBE_LUA,
+  WS_UNSUBSCRIBE_LUA,
+  wsKeys,
 } from '@exchange/protocol';
+import { sdkQueueClient } from '@exchange/sqs-client/sdk';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { Engine } from '../../src/core/index.js';
@@ -49,10 +57,11 @@ import {
   type JournaledCommand,
   RedisPublisher,
 } from '../../src/runtime/publish/index.js';
-import { sdkQueueClient } from '../../src/runtime/sqs/queue-client.js';
 
 const T0 = 1_700_000_000_000;
 const registry = createMarketRegistry();
+/** The inbox every test command names for its reply. */
+const INBOX = 'inbox-1';
 
 /**
  * An engine driven with wire commands, as the consumer drives it. Sequences start
@@ -73,6 +82,7 @@ class Driver {
       requestId,
       accountId: wire.accountId,
       result: this.engine.execute(command, this.seq, T0 + this.seq),
+      replyTo: INBOX,
     };
   }
 
@@ -130,11 +140,12 @@ describe('RedisPublisher (real Redis)', () => {
   let redis: Redis;
   let subscriber: Redis;
   let keys: RedisKeys;
+  let base: string;
   const messages: { channel: string; message: string }[] = [];
   let arrived: () => void = () => {};
 
   /** Resolves once a message matching `predicate` has arrived; Jest's timeout bounds the wait. */
-  function waitFor(predicate: (m: { channel: string }) => boolean): Promise<void> {
+  function waitFor(predicate: (m: { channel: string; message: string }) => boolean): Promise<void> {
     return new Promise((resolve) => {
       const check = () => {
         if (messages.some(predicate)) resolve();
@@ -144,10 +155,47 @@ describe('RedisPublisher (real Redis)', () => {
     });
   }
 
-  async function readModel<T>(key: string, schema: z.ZodType<T>): Promise<T> {
-    const json = await redis.get(key);
-    if (json === null) throw new Error(`no value at ${key}`);
-    return schema.parse(JSON.parse(json));
+  async function depthModel(market: string): Promise<DepthReadModel> {
+    return depthReadModelSchema.parse(depthReadModelOf(market, await redis.hgetall(keys.depth(market))));
+  }
+  async function tickerModel(market: string) {
+    const json = await redis.get(keys.ticker(market));
+    if (json === null) throw new Error(`no ticker for ${market}`);
+    return tickerReadModelSchema.parse(tickerReadModelOf(market, json));
+  }
+  async function bookTickerModel(market: string) {
+    const json = await redis.get(keys.bookTicker(market));
+    if (json === null) throw new Error(`no book ticker for ${market}`);
+    return bookTickerReadModelSchema.parse(bookTickerReadModelOf(market, json));
+  }
+
+  /** Subscribes a new connection to accounts' private streams, as the SUBSCRIBE route does. */
+  let connections = 0;
+  async function subscribe(...accountIds: string[]): Promise<string> {
+    const ws = wsKeys(keys.prefix);
+    const id = `conn-${++connections}`;
+    await redis.hset(ws.connection(id), 'connectedAt', Date.now());
+    await redis.pexpire(ws.connection(id), 60_000);
+    const streams = accountIds.map((a) => `account@${a}`);
+    await redis.eval(WS_SUBSCRIBE_LUA, 2, ws.subscriptions(id), ws.connection(id), ws.prefix, id, ...streams);
+    return id;
+  }
+  async function unsubscribe(connectionId: string, ...accountIds: string[]): Promise<void> {
+    const ws = wsKeys(keys.prefix);
+    const streams = accountIds.map((a) => `account@${a}`);
+    await redis.eval(
+      WS_UNSUBSCRIBE_LUA,
+      1,
+      ws.subscriptions(connectionId),
+      ws.prefix,
+      connectionId,
+      ...streams,
+    );
+  }
+
+  /** The replies to these request ids published on the test inbox. */
+  function repliesTo(requestId: string) {
+    return on(keys.replies(INBOX), replySchema).filter((r) => r.requestId === requestId);
   }
 
   async function balancesModel(accountId: string): Promise<BalancesReadModel> {
@@ -167,23 +215,26 @@ describe('RedisPublisher (real Redis)', () => {
     service = await ensureRedis();
     redis = new Redis(service.url);
     subscriber = new Redis(service.url);
-    keys = redisKeys(`test-publish-${process.pid}-${Date.now()}:`);
+    base = `test-publish-${process.pid}-${Date.now()}:`;
     subscriber.on('pmessage', (_pattern: string, channel: string, message: string) => {
       messages.push({ channel, message });
       arrived();
     });
-    await subscriber.psubscribe(`${keys.prefix}*`);
+    await subscriber.psubscribe(`${base}*`);
   });
 
   afterAll(async () => {
-    const written = await redis.keys(`${keys.prefix}*`);
+    const written = await redis.keys(`${base}*`);
     if (written.length > 0) await redis.del(...written);
     subscriber.disconnect();
     redis.disconnect();
     await service.stop();
   });
 
+  // Each test starts from an empty Redis of its own, as an engine does after its rebuild.
+  let tests = 0;
   beforeEach(() => {
+    keys = redisKeys(`${base}${++tests}:`);
     messages.length = 0;
   });
 
@@ -192,24 +243,27 @@ describe('RedisPublisher (real Redis)', () => {
     const driver = new Driver();
     const batch = tradingBatch(driver);
     const publisher = new RedisPublisher({ redis, engine: driver.engine, keys });
+    await subscribe('alice', 'bob', driver.engine.feeAccountId);
 
     // Act
     await publisher.publish(batch);
-    await waitFor((m) => m.channel === keys.marketChannel('ticker', 'SOL_USDC'));
+    await waitFor((m) => m.channel === keys.accountChannel('alice') && m.message.includes('"seq":4'));
 
-    // Assess: replies, on their request's channel
-    const [buy] = on(keys.reply('req-4'), replySchema);
+    // Assess: replies, on the inbox the commands named
+    const [buy] = repliesTo('req-4');
     expect(buy).toMatchObject({ ok: true, seq: 4 });
     expect(buy?.ok === true && buy.fills).toEqual([
       expect.objectContaining({ price: '100.00', quantity: '1.000', side: 'BUY', isMaker: false }),
     ]);
-    expect(on(keys.reply('req-5'), replySchema)).toEqual([
+    expect(repliesTo('req-5')).toEqual([
       expect.objectContaining({ ok: false, seq: 5, code: 'INSUFFICIENT_FUNDS' }),
     ]);
-    expect(batch.map((c) => on(keys.reply(c.requestId), replySchema).length)).toEqual([1, 1, 1, 1, 1]);
+    expect(on(keys.replies(INBOX), replySchema).map((r) => r.requestId)).toEqual(
+      batch.map((c) => c.requestId),
+    );
 
     // Assess: read models, each at the batch's last sequence
-    const depth = await readModel(keys.depth('SOL_USDC'), depthReadModelSchema);
+    const depth = await depthModel('SOL_USDC');
     expect(depth).toEqual({
       market: 'SOL_USDC',
       seq: 5,
@@ -235,7 +289,7 @@ describe('RedisPublisher (real Redis)', () => {
       seq: 5,
       orders: [],
     });
-    expect(await readModel(keys.bookTicker('SOL_USDC'), bookTickerReadModelSchema)).toEqual({
+    expect(await bookTickerModel('SOL_USDC')).toEqual({
       market: 'SOL_USDC',
       seq: 5,
       updateId: 2,
@@ -244,7 +298,7 @@ describe('RedisPublisher (real Redis)', () => {
       askPrice: '100.00',
       askQty: '1.000',
     });
-    expect(await readModel(keys.ticker('SOL_USDC'), tickerReadModelSchema)).toMatchObject({
+    expect(await tickerModel('SOL_USDC')).toMatchObject({
       seq: 5,
       count: 1,
       openPrice: '100.00',
@@ -254,8 +308,12 @@ describe('RedisPublisher (real Redis)', () => {
       closeTime: T0 + 5,
     });
 
-    // Assess: market data
-    const trades = on(keys.marketChannel('trades', 'SOL_USDC'), publicTradeSchema);
+    // Assess: market data, one message per market and batch
+    const tradeMessages = messages.filter((m) => m.channel === keys.marketChannel('trades', 'SOL_USDC'));
+    expect(tradeMessages).toHaveLength(1);
+    const trades = tradeMessages
+      .flatMap((m) => publicTradesOf('SOL_USDC', m.message))
+      .map((t) => publicTradeSchema.parse(t));
     expect(trades).toEqual([
       {
         type: 'TRADE',
@@ -269,14 +327,16 @@ describe('RedisPublisher (real Redis)', () => {
         takerSide: 'BUY',
       },
     ]);
-    const tradeMessage = messages.find((m) => m.channel === keys.marketChannel('trades', 'SOL_USDC'));
-    expect(tradeMessage?.message).not.toContain('alice');
-    const diffs = on(keys.marketChannel('depth', 'SOL_USDC'), depthEventSchema);
-    expect(diffs.map((d) => [d.seq, d.updateId, d.asks])).toEqual([
-      [3, 1, [['100.00', '2.000']]],
-      [4, 2, [['100.00', '1.000']]],
+    expect(tradeMessages[0]?.message).not.toContain('alice');
+    // the sell's level and the buy's fill of it, merged: the newest quantity, both update ids
+    const diffs = on(keys.marketChannel('depth', 'SOL_USDC'), depthDiffSchema);
+    expect(diffs).toEqual([
+      { firstUpdateId: 1, lastUpdateId: 2, seq: 4, time: T0 + 4, bids: [], asks: [['100.00', '1.000']] },
     ]);
-    expect(on(keys.marketChannel('bookTicker', 'SOL_USDC'), bookTickerReadModelSchema)).toHaveLength(1);
+    const bookTickers = messages.filter((m) => m.channel === keys.marketChannel('bookTicker', 'SOL_USDC'));
+    expect(bookTickers.map((m) => bookTickerReadModelOf('SOL_USDC', m.message))).toEqual([
+      await bookTickerModel('SOL_USDC'),
+    ]);
 
     // Assess: the maker hears of its fill on its private channel
     const bobUpdates = on(keys.accountChannel('bob'), accountUpdateSchema);
@@ -293,14 +353,70 @@ describe('RedisPublisher (real Redis)', () => {
       locked: '0.000000',
     });
 
-    // Assess: order — replies before market data, the tickers last
-    const channels = messages.map((m) => m.channel);
-    const lastReply = channels.map((c) => c.startsWith(keys.reply(''))).lastIndexOf(true);
-    const firstMarketData = channels.findIndex((c) => keys.streamOf(c) !== undefined);
-    expect(lastReply).toBeLessThan(firstMarketData);
-    expect(channels.slice(-2)).toEqual([
+    // Assess: order — replies, market data, tickers, then the account updates
+    const channels = messages.map((m) => m.channel).filter((c) => !c.startsWith(`${keys.prefix}ws:`));
+    expect(channels.filter((c) => !c.startsWith(keys.accountChannel('')))).toEqual([
+      ...batch.map(() => keys.replies(INBOX)),
+      keys.marketChannel('trades', 'SOL_USDC'),
+      keys.marketChannel('depth', 'SOL_USDC'),
       keys.marketChannel('bookTicker', 'SOL_USDC'),
       keys.marketChannel('ticker', 'SOL_USDC'),
+    ]);
+    const firstUpdate = channels.findIndex((c) => c.startsWith(keys.accountChannel('')));
+    expect(firstUpdate).toBe(channels.lastIndexOf(keys.marketChannel('ticker', 'SOL_USDC')) + 1);
+  });
+
+  it('publishes an account update only while the account has a subscriber, one subscribed before the batch was sent included', async () => {
+    // Prepare: a batch built before anyone listens, as the engine builds it before its journal commit
+    const driver = new Driver(5000);
+    const publisher = new RedisPublisher({ redis, engine: driver.engine, keys });
+    await publisher.publish([driver.run({ type: 'DEPOSIT', accountId: 'yan', asset: 'USDC', amount: '5' })]);
+    const prepared = publisher.prepare([
+      driver.run({ type: 'DEPOSIT', accountId: 'yan', asset: 'USDC', amount: '6' }),
+    ]);
+
+    // Act: the subscription is acknowledged, then the batch goes out; then it ends
+    const connection = await subscribe('yan');
+    await RedisPublisher.send([prepared]);
+    await waitFor((m) => m.channel === keys.accountChannel('yan'));
+    await unsubscribe(connection, 'yan');
+    await publisher.publish([driver.run({ type: 'DEPOSIT', accountId: 'yan', asset: 'USDC', amount: '7' })]);
+    await waitFor((m) => m.channel === keys.replies(INBOX) && m.message.includes('"seq":5003'));
+
+    // Assess: only the update sent while subscribed, and every reply
+    expect(on(keys.accountChannel('yan'), accountUpdateSchema).map((u) => u.seq)).toEqual([5002]);
+    expect(on(keys.replies(INBOX), replySchema).map((r) => r.seq)).toEqual([5001, 5002, 5003]);
+  });
+
+  it('publishes no reply for a command that names no inbox, and an extra reply to the inbox it names', async () => {
+    // Prepare
+    const driver = new Driver(6000);
+    const publisher = new RedisPublisher({ redis, engine: driver.engine, keys });
+    const { replyTo: _, ...silent } = driver.run({
+      type: 'DEPOSIT',
+      accountId: 'zed',
+      asset: 'USDC',
+      amount: '1',
+    });
+    const refused = {
+      ok: false as const,
+      requestId: 'req-x',
+      seq: 6002,
+      time: T0,
+      code: 'INVALID_COMMAND' as const,
+      message: 'x',
+    };
+
+    // Act
+    await publisher.publish(
+      [silent],
+      [{ reply: refused, replyTo: 'inbox-2' }, { reply: { ...refused, requestId: 'req-y' } }],
+    );
+    await waitFor((m) => m.channel === keys.replies('inbox-2'));
+
+    // Assess
+    expect(messages.map((m) => [m.channel, JSON.parse(m.message).requestId])).toEqual([
+      [keys.replies('inbox-2'), 'req-x'],
     ]);
   });
 
@@ -310,19 +426,20 @@ describe('RedisPublisher (real Redis)', () => {
     const publisher = new RedisPublisher({ redis, engine: driver.engine, keys });
     await publisher.publish(tradingBatch(driver));
     await waitFor((m) => m.channel === keys.marketChannel('ticker', 'SOL_USDC'));
+    await waitFor((m) => m.channel === keys.replies(INBOX) && m.message.includes('"seq":5'));
     messages.length = 0;
 
     // Act
     const deposit = driver.run({ type: 'DEPOSIT', accountId: 'carol', asset: 'BTC', amount: '1.5' });
     await publisher.publish([deposit]);
-    await waitFor((m) => m.channel === keys.accountChannel('carol'));
+    await waitFor((m) => m.channel === keys.replies(INBOX));
 
-    // Assess
+    // Assess: carol has no subscriber, so her reply is all that is published
     expect((await balancesModel('carol')).seq).toBe(6);
-    expect((await readModel(keys.depth('SOL_USDC'), depthReadModelSchema)).seq).toBe(5);
+    expect((await depthModel('SOL_USDC')).seq).toBe(5);
     expect((await balancesModel('alice')).seq).toBe(5);
-    expect((await readModel(keys.ticker('SOL_USDC'), tickerReadModelSchema)).seq).toBe(5);
-    expect(messages.map((m) => m.channel)).toEqual([keys.reply('req-6'), keys.accountChannel('carol')]);
+    expect((await tickerModel('SOL_USDC')).seq).toBe(5);
+    expect(messages.map((m) => m.channel)).toEqual([keys.replies(INBOX)]);
   });
 
   it('writes the depth read model as the engine stands after each batch, levels changing, appearing and going', async () => {
@@ -370,7 +487,7 @@ describe('RedisPublisher (real Redis)', () => {
     for (const next of batches) {
       const batch = next();
       await publisher.publish(batch);
-      written.push(await readModel(keys.depth('SOL_USDC'), depthReadModelSchema));
+      written.push(await depthModel('SOL_USDC'));
       wanted.push({ ...expected(), seq: batch.at(-1)?.result.seq ?? 0 });
     }
 
@@ -475,7 +592,7 @@ describe('RedisPublisher (real Redis)', () => {
     driver.limit('wes', 'SELL', '100', '3');
     driver.limit('xia', 'BUY', '100', '1');
     await redis.hset(keys.orders('wes'), 'seq', 1, '1', '{"stale":true}');
-    await redis.hset(keys.balances('wes'), 'seq', 1, 'ETH', '{"available":"5","locked":"0"}');
+    await redis.hset(keys.balances('wes'), 'seq', 1, 'ETH', '[5,0]');
     await redis.set(keys.orders('xia'), '{"an":"old string read model"}');
     await redis.set(keys.depth('SOL_USDC'), '{}');
 
@@ -489,13 +606,14 @@ describe('RedisPublisher (real Redis)', () => {
       );
     }
     expect((await ordersModel('wes')).orders).toEqual([expect.objectContaining({ filledQuantity: '1.000' })]);
-    expect(await readModel(keys.depth('SOL_USDC'), depthReadModelSchema)).toEqual({
+    expect(await depthModel('SOL_USDC')).toEqual({
       market: 'SOL_USDC',
       seq: 2904,
       lastUpdateId: 2,
       bids: [],
       asks: [['100.00', '2.000']],
     });
+    expect(await redis.get(keys.readModelsReady)).toBe('2904');
   });
 });
 

@@ -1,11 +1,11 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { createSqsClient, type LocalSqs, startLocalSqs } from '@exchange/localstack';
 import { type Command, createMarketRegistry, ORDERS_QUEUE, type Reply } from '@exchange/protocol';
+import { SqsJsonClient } from '@exchange/sqs-client';
 import { Engine } from '../../src/core/index.js';
 import { Journal } from '../../src/runtime/journal/index.js';
-import type { JournaledCommand } from '../../src/runtime/publish/journaled-command.js';
+import type { AddressedReply, JournaledCommand } from '../../src/runtime/publish/journaled-command.js';
 import { type BatchSink, Sequencer } from '../../src/runtime/sequencer.js';
-import { SqsJsonClient } from '../../src/runtime/sqs/queue-client.js';
 import { createJournalDatabase, type JournalDatabase } from './journal-database.js';
 
 const registry = createMarketRegistry();
@@ -19,8 +19,8 @@ interface Prepared {
 class RecordingSink implements BatchSink<Prepared> {
   readonly published: JournaledCommand[] = [];
   readonly replies: Reply[] = [];
-  prepare(executed: readonly JournaledCommand[], replies: readonly Reply[]): Prepared {
-    return { executed, replies };
+  prepare(executed: readonly JournaledCommand[], replies: readonly AddressedReply[]): Prepared {
+    return { executed, replies: replies.map((r) => r.reply) };
   }
   async send(batches: readonly Prepared[]): Promise<void> {
     for (const b of batches) {

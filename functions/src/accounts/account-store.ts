@@ -3,9 +3,10 @@
  *
  * Secrets are sealed with the server key before they are written and opened only on
  * lookup; listing never reads them. Lookups are cached in memory for
- * `API_KEY_CACHE_MS` (default 5 s), found and not-found alike: a key revoked through
- * this process stops working here at once, and in every other process (other Lambda
- * instances) within that bound.
+ * `API_KEY_CACHE_MS` (default 5 s), found and not-found alike, and refreshed in the
+ * background once half that has passed: a key revoked through this process stops
+ * working here at once, and in every other process (other Lambda instances) within
+ * that bound.
  */
 import type pg from 'pg';
 import { database } from '../db/pool.js';
@@ -206,19 +207,42 @@ export class AccountStore {
    */
   async lookupKey(apiKey: string): Promise<ApiKeyRecord | undefined> {
     const cached = this.cache.get(apiKey);
-    if (cached !== undefined && cached.expiresAt > this.now()) return cached.record;
-    const inFlight = this.pending.get(apiKey);
-    if (inFlight !== undefined) return inFlight;
-    const lookup = this.fetchKey(apiKey).finally(() => this.pending.delete(apiKey));
+    const now = this.now();
+    if (cached !== undefined && cached.expiresAt > now) {
+      // Refreshed ahead in the second half of its life: a key in steady use never waits
+      // for the database, and no answer is older than the cache bound.
+      if (cached.expiresAt - now < this.cacheTtlMs / 2 && !this.pending.has(apiKey)) {
+        this.refresh(apiKey).catch(() => undefined);
+      }
+      return cached.record;
+    }
+    return this.pending.get(apiKey) ?? this.refresh(apiKey);
+  }
+
+  /** One lookup per key at a time; its answer replaces the cached one. */
+  private refresh(apiKey: string): Promise<ApiKeyRecord | undefined> {
+    const lookup: Promise<ApiKeyRecord | undefined> = this.fetchKey(apiKey).then(
+      (record) => {
+        // A lookup that `forget` overtook (a revocation meanwhile) answers, but is not kept.
+        if (this.pending.get(apiKey) === lookup) {
+          this.pending.delete(apiKey);
+          this.remember(apiKey, record);
+        }
+        return record;
+      },
+      (error: unknown) => {
+        if (this.pending.get(apiKey) === lookup) this.pending.delete(apiKey);
+        throw error;
+      },
+    );
     this.pending.set(apiKey, lookup);
-    const record = await lookup;
-    this.remember(apiKey, record);
-    return record;
+    return lookup;
   }
 
   /** Drops a cached lookup (this process only). */
   forget(apiKey: string): void {
     this.cache.delete(apiKey);
+    this.pending.delete(apiKey);
   }
 
   private async fetchKey(apiKey: string): Promise<ApiKeyRecord | undefined> {
@@ -268,13 +292,16 @@ export class AccountStore {
   }
 }
 
-let shared: AccountStore | undefined;
+let shared: { readonly store: AccountStore; readonly pool: pg.Pool } | undefined;
 
 /**
- * The process's store on the shared pool and the server key from configuration.
+ * The process's store on the shared pool and the server key from configuration; a
+ * store of its own again (empty cache) when the shared pool was closed and replaced.
  * @throws Error when the server key is missing or malformed (see `serverSecretKey`)
  */
 export function accountStore(): AccountStore {
-  shared ??= new AccountStore(database(), new SecretBox(serverSecretKey()));
-  return shared;
+  const pool = database();
+  if (shared?.pool !== pool)
+    shared = { store: new AccountStore(pool, new SecretBox(serverSecretKey())), pool };
+  return shared.store;
 }

@@ -1,14 +1,17 @@
 /**
  * Replay protection for signed requests: each signature is accepted once. The first
- * request to present it claims `{prefix}sig:{apiKey}:{signature}` with `SET NX PX`;
- * a second request with the same signature (byte-identical parameters and timestamp)
- * finds the claim and is refused as a replay.
+ * request to present it claims `{prefix}sig:{apiKey}:{signature}` — REST requests inside
+ * the admission script of `http/admission.ts` (one round trip with the rate limits), a
+ * signed WebSocket `$connect` with {@link claimSignature} — and a second request with
+ * the same signature (byte-identical parameters and timestamp) finds the claim and is
+ * refused as a replay.
  *
  * A claim only has to outlive the time in which its signature could pass the timing
  * check (`timestamp + recvWindow`), plus a margin for clock differences between
  * function instances, so Redis holds at most one small key per signed request for at
  * most 61 s.
  */
+
 import type { Redis } from 'ioredis';
 
 /** Added to every claim's lifetime, for clock skew between instances. */
@@ -25,7 +28,8 @@ export function claimLifetimeMs(timestamp: number, recvWindow: number, nowMs: nu
 }
 
 /**
- * Claims a signature; true when it was fresh, false when it was already claimed.
+ * Claims a signature on its own (`SET NX PX`); true when it was fresh, false when it
+ * was already claimed.
  *
  * @example
  * if (!(await claimSignature(redis(), replayKey(prefix, apiKey, sig), claimLifetimeMs(ts, window, now)))) {

@@ -1,11 +1,17 @@
 /**
  * The one PostgreSQL pool of a function instance, created on first use and kept
- * across invocations (Lambda reuses the process between events).
+ * across invocations (Lambda reuses the process between events). Connecting gives up
+ * after {@link CONNECT_TIMEOUT_MS}, so a request fails fast (503, see
+ * `http/dependency-errors.ts`) when the database cannot be reached; the next query
+ * connects afresh.
  */
 import pg from 'pg';
 
 /** Where the functions' database is: `DATABASE_URL`, or the local cloud's default. */
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/exchange';
+
+/** How long a query waits for a new connection before failing. */
+export const CONNECT_TIMEOUT_MS = 2000;
 
 let shared: pg.Pool | undefined;
 
@@ -15,6 +21,7 @@ export function database(): pg.Pool {
     shared = new pg.Pool({
       connectionString: process.env.DATABASE_URL || DEFAULT_DATABASE_URL,
       max: Number(process.env.PG_POOL_MAX || 4),
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     });
     // An idle client losing its connection must not crash the process; the next query reconnects.
     shared.on('error', () => {});

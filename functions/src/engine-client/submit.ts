@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Command, Reply } from '@exchange/protocol';
 import { enqueueCommand } from './orders-queue.js';
-import { sendAndAwaitReply } from './replies.js';
+import { replyInbox, sendAndAwaitReply } from './replies.js';
 
 /** How long an API call waits for the engine's reply before answering 202 (`REPLY_TIMEOUT_MS`). */
 export function replyTimeoutMs(): number {
@@ -24,12 +24,16 @@ export type Submitted =
   | { readonly status: 'pending'; readonly requestId: string };
 
 /**
- * Enqueues `command` and waits for the engine's reply.
+ * Enqueues `command` addressed to this instance's reply inbox (`replyTo`) and waits
+ * for the engine's reply.
+ * @throws when the inbox cannot subscribe (Redis down) or SQS refuses the command:
+ *   nothing was enqueued then (the REST shell answers 503)
  * @example
  * const out = await submitCommand({ type: 'DEPOSIT', requestId: newRequestId(), accountId, asset: 'USDC', amount: '100' });
  */
 export async function submitCommand(command: Command, timeoutMs = replyTimeoutMs()): Promise<Submitted> {
-  const reply = await sendAndAwaitReply(command.requestId, () => enqueueCommand(command), timeoutMs);
+  const addressed: Command = { ...command, replyTo: await replyInbox() };
+  const reply = await sendAndAwaitReply(command.requestId, () => enqueueCommand(addressed), timeoutMs);
   return reply === undefined
     ? { status: 'pending', requestId: command.requestId }
     : { status: 'done', reply };

@@ -29,6 +29,10 @@ export interface ApiRequestState {
   readonly rawBody: string;
   /** Set by `authenticate` on signed endpoints. */
   caller?: Caller;
+  /** Set by `authenticate`: the verified signature and how long its replay claim must live. */
+  signature?: { readonly value: string; readonly claimMs: number };
+  /** Set by `admit` once the request is counted and its signature claimed. */
+  admitted?: boolean;
 }
 
 /** The Lambda context with the shell's state. */

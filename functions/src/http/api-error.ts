@@ -35,7 +35,7 @@ export class ApiError extends Error {
   override readonly name = 'ApiError';
   readonly code: ErrorCode;
   readonly details: ErrorDetails;
-  /** Seconds, sent as `Retry-After` (429). */
+  /** Seconds, sent as `Retry-After` (429, 503). */
   readonly retryAfterSeconds: number | undefined;
 
   constructor(

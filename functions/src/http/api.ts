@@ -1,14 +1,26 @@
 /**
  * Endpoints in a few lines. Each of the two builders returns the Lambda handler for
- * one route, a middy chain in this order:
+ * one route, a middy chain. Public endpoints:
  *
- * 1. `errors`        — renders every failure for the face (its `onError` runs last);
- * 2. `rateLimit ip`  — the source IP's budget (429 + `Retry-After`);
+ * 1. `errors`        — renders every failure for the face (its `onError` runs last); a
+ *                      dependency that is down is 503 + `Retry-After`, never a 500;
+ * 2. `rateLimitIp`   — the source IP's budget, one Redis round trip (429 + `Retry-After`;
+ *                      counted in memory while Redis is down);
  * 3. `params`        — query string and body, parsed for the face (413, 400);
- * 4. `authenticate`  — signed endpoints only: key, signature, replay, permission (401);
- * 5. `rateLimit key` — signed endpoints only: the API key's budget (429);
- * 6. validation      — the endpoint's zod schema over the parameters (400 naming the field);
- * 7. the endpoint's function, whose return value becomes a 200 JSON body (or use `respond`).
+ * 4. validation      — the endpoint's zod schema over the parameters (400 naming the field);
+ * 5. the endpoint's function, whose return value becomes a 200 JSON body (or use `respond`).
+ *
+ * Signed endpoints do their CPU work first and then touch Redis once:
+ *
+ * 1. `errors`;
+ * 2. `params`;
+ * 3. `authenticate`  — key (cached lookup), timing, HMAC, permission (401); no Redis;
+ * 4. `admit`         — one Redis round trip: the IP's budget, the replay check, the key's
+ *                      budget, the signature's claim (429, 401 `REPLAYED_REQUEST`; 503 when
+ *                      Redis is down). A request refused at 2–3 is still counted against
+ *                      its IP, on the error path, and becomes 429 past the IP's budget;
+ * 5. validation;
+ * 6. the endpoint's function.
  *
  * A schema is either a shape (`{ symbol: param.symbol() }`, made strict: an unknown
  * parameter is refused, -1104) or any zod schema over the parameter object, for
@@ -27,11 +39,13 @@ import type { Permission } from '../accounts/account-store.js';
 import { serverSecretKey } from '../accounts/secret-box.js';
 import type { ApiContext, Caller } from './api-context.js';
 import type { Face } from './error-codes.js';
+import { admit } from './middleware/admit.js';
 import { authenticate } from './middleware/authenticate.js';
 import { errors } from './middleware/errors.js';
 import { params } from './middleware/params.js';
-import { rateLimit, rateLimitSettings } from './middleware/rate-limit.js';
+import { rateLimitIp } from './middleware/rate-limit.js';
 import { fromZodError } from './param-errors.js';
+import { rateLimits } from './rate-limit-settings.js';
 import { jsonResult, Reply } from './response.js';
 
 export type { Caller } from './api-context.js';
@@ -94,12 +108,13 @@ export function publicEndpoint<S extends ParamsSchema>(
   options: EndpointOptions = {},
 ): ApiHandler {
   const validator = toValidator(schema);
-  rateLimitSettings();
+  // Fail at cold start, not on the first request, when a limit is misconfigured.
+  rateLimits();
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, ApiContext>({
     timeoutEarlyInMillis: 0,
   })
     .use(errors(face))
-    .use(rateLimit('ip', options.weight))
+    .use(rateLimitIp(options.weight))
     .use(params(face))
     .handler(async (event, context) =>
       toResult(await fn({ params: validate(validator, context) as ParamsOf<S>, event, context })),
@@ -123,15 +138,14 @@ export function signedEndpoint<S extends ParamsSchema>(
   const validator = toValidator(schema);
   // Fail at cold start, not on the first request, when a cloud deployment lacks its key.
   serverSecretKey();
-  rateLimitSettings();
+  rateLimits();
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, ApiContext>({
     timeoutEarlyInMillis: 0,
   })
     .use(errors(face))
-    .use(rateLimit('ip', options.weight))
     .use(params(face))
     .use(authenticate(options.permission === undefined ? {} : { permission: options.permission }))
-    .use(rateLimit('key', options.weight))
+    .use(admit(options.weight))
     .handler(async (event, context) => {
       const caller = context.api.caller as Caller;
       return toResult(

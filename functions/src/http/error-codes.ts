@@ -254,6 +254,14 @@ const API_ERRORS = {
     binanceCode: -1001,
     binanceMessage: () => 'Internal error; unable to process your request. Please try again.',
   },
+  // A dependency (Redis, PostgreSQL, SQS, the engine's read models) cannot answer: retry later.
+  SERVICE_UNAVAILABLE: {
+    status: 503,
+    message: (d) =>
+      withDetail('A service this request needs is unavailable; retry after the Retry-After seconds', d),
+    binanceCode: -1001,
+    binanceMessage: () => 'Internal error; unable to process your request. Please try again.',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 function rejection(

@@ -123,6 +123,34 @@ describe('the lookup cache', () => {
     expect((await instanceB.lookupKey(created.apiKey))?.revoked).toBe(true);
   });
 
+  it('refreshes a key in use in the second half of its life, answering from the cache meanwhile', async () => {
+    let now = 1_000_000;
+    const queries: string[] = [];
+    const pool = {
+      query: (text: string, values: unknown[]) => {
+        queries.push(text);
+        return db.pool.query(text, values);
+      },
+    } as unknown as typeof db.pool;
+    const store = new AccountStore(pool, box, { cacheTtlMs: 5000, now: () => now });
+    const created = await uncached().createAccount();
+    expect((await store.lookupKey(created.apiKey))?.revoked).toBe(false);
+    await db.pool.query('UPDATE api_keys SET revoked_at = now() WHERE api_key = $1', [created.apiKey]);
+
+    now += 2000; // first half: the cache answers, nothing is read
+    expect((await store.lookupKey(created.apiKey))?.revoked).toBe(false);
+    expect(queries).toHaveLength(1);
+
+    now += 1000; // second half: still the cached answer, and one read in the background
+    expect((await store.lookupKey(created.apiKey))?.revoked).toBe(false);
+    expect(queries).toHaveLength(2);
+    for (let i = 0; i < 100 && (await store.lookupKey(created.apiKey))?.revoked === false; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect((await store.lookupKey(created.apiKey))?.revoked).toBe(true);
+    expect(queries).toHaveLength(2);
+  });
+
   it('forgets a key at once when this instance revokes it', async () => {
     const store = new AccountStore(db.pool, box, { cacheTtlMs: 60_000 });
     const created = await store.createAccount();

@@ -8,7 +8,7 @@ import {
   SendMessageBatchCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { EventsQueuePublisher, sdkQueueClient } from '@exchange/engine-service/runtime';
+import { EventsQueuePublisher } from '@exchange/engine-service/runtime';
 import {
   createScratchDatabase,
   createSqsClient,
@@ -18,6 +18,7 @@ import {
   startLocalSqs,
 } from '@exchange/localstack';
 import type { FifoQueueDefinition } from '@exchange/protocol';
+import { sdkQueueClient } from '@exchange/sqs-client/sdk';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { migrateFunctionsDatabase } from '../../src/db/migrate.js';
 import { SqsDeadLetterQueue } from '../../src/db-processor/dead-letters.js';

@@ -2,7 +2,8 @@
  * A small, hand-checkable market for the market-data tests: a real engine core runs a
  * few orders on SOL_USDC (three trades, ten ask levels, two bid levels; BTC_USDC and
  * ETH_USDC stay untouched), the engine service's `RedisPublisher` writes the read
- * models exactly as in production, and the DB processor writes the trades to
+ * models exactly as in production (a rebuild at start, which marks the read models
+ * complete, then the batch), and the DB processor writes the trades to
  * PostgreSQL from the engine's own `events.fifo` messages.
  */
 import { Engine } from '@exchange/engine-service/core';
@@ -36,6 +37,8 @@ export interface Scenario {
 export async function runScenario(db: pg.Pool): Promise<Scenario> {
   const registry = createMarketRegistry();
   const engine = new Engine(registry);
+  const publisher = new RedisPublisher({ redis: redis(), engine, keys: keys() });
+  await publisher.rebuild();
   const t0 = klineOpenTime('1m', Date.now()) - 15 * 60_000;
   const journaled: JournaledCommand[] = [];
   const run = (time: number, wire: Record<string, unknown>): void => {
@@ -86,7 +89,7 @@ export async function runScenario(db: pg.Pool): Promise<Scenario> {
   });
   run(tradeTimes[2], limit('bob', 'BUY', '101.00', '0.25'));
 
-  await new RedisPublisher({ redis: redis(), engine, keys: keys() }).publish(journaled);
+  await publisher.publish(journaled);
   await processAll(db, recordsOf(eventsMessagesOf(journaled, registry)));
   return { registry, engine, t0, tradeTimes };
 }

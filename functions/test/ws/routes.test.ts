@@ -155,6 +155,67 @@ describe('SUBSCRIBE, UNSUBSCRIBE, LIST_SUBSCRIPTIONS, $disconnect', () => {
     expect(body(listed)).toEqual({ result: ['account'], id: 2 });
   });
 
+  it('lists an account in ws:accounts while one of its connections has its stream, raising the version with each change', async () => {
+    // Prepare: an account of its own, and two signed connections of it
+    const own = await accountStore().createAccount();
+    const signed = (timestamp: number) => {
+      const query = `apiKey=${own.apiKey}&timestamp=${timestamp}`;
+      return {
+        apiKey: own.apiKey,
+        timestamp: String(timestamp),
+        signature: hmacSha256Hex(own.secretKey, query),
+      };
+    };
+    const [first, second] = [newId(), newId()];
+    await connect(event(first, { queryStringParameters: signed(Date.now() - 2) }));
+    await connect(event(second, { queryStringParameters: signed(Date.now() - 1) }));
+    const state = async () => [
+      await redis.sismember(ws.accounts, own.accountId),
+      await redis.get(ws.accountsVersion),
+    ];
+    const [, before] = await state();
+
+    // Act: the first subscriber adds the account (before the acknowledgement), the second changes nothing;
+    // one leaves, one is still there; then the last one goes
+    await subscribe(message(first, { method: 'SUBSCRIBE', params: ['account'], id: 1 }));
+    const subscribed = await state();
+    await subscribe(message(second, { method: 'SUBSCRIBE', params: ['account', 'trades@SOL_USDC'], id: 1 }));
+    const twice = await state();
+    await unsubscribe(message(first, { method: 'UNSUBSCRIBE', params: ['account'], id: 2 }));
+    const once = await state();
+    await disconnect(event(second, {}, '$disconnect'));
+    const gone = await state();
+
+    // Assess
+    expect([subscribed[0], twice[0], once[0], gone[0]]).toEqual([1, 1, 1, 0]);
+    expect(subscribed[1]).not.toBe(before);
+    expect([twice[1], once[1]]).toEqual([subscribed[1], subscribed[1]]);
+    expect(Number(gone[1])).toBe(Number(subscribed[1]) + 1);
+  });
+
+  it('starts the version from the server clock when it is absent, so it never repeats one read before a data loss', async () => {
+    // Prepare
+    const own = await accountStore().createAccount();
+    const timestamp = Date.now();
+    const query = `apiKey=${own.apiKey}&timestamp=${timestamp}`;
+    const id = newId();
+    await connect(
+      event(id, {
+        queryStringParameters: {
+          apiKey: own.apiKey,
+          timestamp: String(timestamp),
+          signature: hmacSha256Hex(own.secretKey, query),
+        },
+      }),
+    );
+    await redis.del(ws.accountsVersion);
+    // Act
+    await subscribe(message(id, { method: 'SUBSCRIBE', params: ['account'], id: 1 }));
+    // Assess: microseconds since 1970, plus one
+    expect(Number(await redis.get(ws.accountsVersion))).toBeGreaterThan((Date.now() - 60_000) * 1000);
+    await disconnect(event(id, {}, '$disconnect'));
+  });
+
   it('forgets a connection and all its subscriptions on $disconnect, and says so on ws:changes', async () => {
     // Prepare
     const id = newId();

@@ -5,11 +5,14 @@
  *
  * Usage: `node --import tsx fauxqs-process.ts <port>`, forked with an IPC channel.
  * Sends one message to the parent: `{ port }` once listening, or `{ error }`. Stops on
- * SIGTERM, and when the parent goes away, so no SQS server outlives its owner.
+ * SIGTERM, and when the parent goes away, so no SQS server outlives its owner. A
+ * terminal's Ctrl-C (SIGINT to the whole process group) is the parent's to act on: it
+ * stops its users of SQS first, then this server, so SIGINT is ignored here.
  */
 import type { AddressInfo } from 'node:net';
 import { buildApp } from 'fauxqs';
 import type { FauxqsMessage } from './fauxqs-server.js';
+import { wakeOneLongPollPerMessage } from './long-poll.js';
 
 const HOST = '127.0.0.1';
 
@@ -17,6 +20,8 @@ function tellParent(message: FauxqsMessage): void {
   process.send?.(message);
 }
 
+// One long poll woken per message, as in AWS (see long-poll.ts).
+await wakeOneLongPollPerMessage();
 const app = buildApp({ logger: false });
 
 async function shutdown(): Promise<void> {
@@ -25,6 +30,7 @@ async function shutdown(): Promise<void> {
 }
 process.once('SIGTERM', shutdown);
 process.once('disconnect', shutdown);
+process.on('SIGINT', () => {});
 
 try {
   await app.listen({ host: HOST, port: Number(process.argv[2]) });

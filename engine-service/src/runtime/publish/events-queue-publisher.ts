@@ -38,7 +38,7 @@
 import type { SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import type { Event, MarketRegistry } from '@exchange/protocol';
 import { toWireEvents } from '@exchange/protocol';
-import type { QueueClient } from '../sqs/queue-client.js';
+import type { QueueClient } from '@exchange/sqs-client';
 import type { JournaledCommand } from './journaled-command.js';
 
 /** SQS's limit of entries per `SendMessageBatch`. */

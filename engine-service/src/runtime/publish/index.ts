@@ -9,7 +9,7 @@ export {
   MAX_BATCH_ENTRIES,
   MAX_MESSAGE_BYTES,
 } from './events-queue-publisher.js';
-export type { JournaledCommand } from './journaled-command.js';
+export type { AddressedReply, JournaledCommand } from './journaled-command.js';
 export { RedisPublisher, type RedisPublisherOptions } from './redis-publisher.js';
 export {
   formatBookTicker,

@@ -5,18 +5,20 @@
  * 2. the key exists (-2015) and is not revoked (-2015) — cached lookups, see `account-store.ts`;
  * 3. `timestamp`, `recvWindow`, `signature` and the HMAC (`auth/signature.ts`: -1102, -1100,
  *    -1131, -1021, -1022);
- * 4. the signature was not seen before (`auth/replay-guard.ts`);
- * 5. the key has the permission the endpoint needs (-2015).
+ * 4. the key has the permission the endpoint needs (-2015).
+ *
+ * Nothing here touches Redis: whether the signature was seen before is checked by
+ * `admit`, right after, in the same round trip as the rate limits.
  *
  * It then removes `timestamp`, `recvWindow` and `signature` from the parameters (the
- * endpoint's schema never sees them) and sets `context.api.caller` to
- * `{ accountId, apiKey, permissions }`. Run it after `params`.
+ * endpoint's schema never sees them), sets `context.api.caller` to
+ * `{ accountId, apiKey, permissions }` and `context.api.signature` to the signature and
+ * its claim's lifetime. Run it after `params`, before `admit`.
  */
 import { accountStore, type Permission } from '../../accounts/account-store.js';
 import { CREDENTIAL_PATTERN } from '../../accounts/credentials.js';
-import { claimLifetimeMs, claimSignature, replayKey } from '../../auth/replay-guard.js';
+import { claimLifetimeMs } from '../../auth/replay-guard.js';
 import { verifySignedRequest } from '../../auth/signature.js';
-import { keys, redis } from '../../db/redis.js';
 import type { ApiMiddleware } from '../api-context.js';
 import { ApiError } from '../api-error.js';
 
@@ -53,11 +55,6 @@ export function authenticate(options: AuthenticateOptions = {}): ApiMiddleware {
       );
       if (!check.ok) throw new ApiError(check.failure.code, check.failure);
 
-      const claim = replayKey(keys().prefix, apiKey, check.signature);
-      if (!(await claimSignature(redis(), claim, claimLifetimeMs(check.timestamp, check.recvWindow, now)))) {
-        throw new ApiError('REPLAYED_REQUEST', { field: 'signature' });
-      }
-
       const needed =
         options.permission ?? (isReadMethod(event.requestContext.http.method) ? 'read' : 'trade');
       if (!record.permissions.includes(needed)) {
@@ -68,6 +65,10 @@ export function authenticate(options: AuthenticateOptions = {}): ApiMiddleware {
       delete state.params.recvWindow;
       delete state.params.signature;
       state.caller = { accountId: record.accountId, apiKey, permissions: record.permissions };
+      state.signature = {
+        value: check.signature,
+        claimMs: claimLifetimeMs(check.timestamp, check.recvWindow, now),
+      };
     },
   };
 }

@@ -4,6 +4,9 @@
  * - an `ApiError` → its status and body (with `Retry-After` when it has one);
  * - a zod error thrown by the endpoint's code → 400 `BAD_PARAMETER` naming its path
  *   (parameter validation itself throws `ApiError`s, see `param-errors.ts`);
+ * - a dependency that is down (`dependency-errors.ts`: Redis, PostgreSQL, SQS, read
+ *   models not rebuilt) → 503 `SERVICE_UNAVAILABLE` with `Retry-After: 1`, logged as a
+ *   warning: the request was fine and may be sent again;
  * - anything else → 500 with a generic body; the error itself only goes to the log,
  *   so nothing internal reaches the client.
  *
@@ -13,6 +16,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import type { ApiContext, ApiMiddleware } from '../api-context.js';
 import { ApiError } from '../api-error.js';
+import { isDependencyFailure } from '../dependency-errors.js';
 import type { Face } from '../error-codes.js';
 import { logger } from '../logger.js';
 import { errorResult } from '../response.js';
@@ -27,7 +31,10 @@ export function errors(face: Face): ApiMiddleware {
   };
 }
 
-/** The `ApiError` the client sees for `error`; unexpected errors are logged here. */
+/** Seconds a client is asked to wait before retrying when a dependency is down. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 1;
+
+/** The `ApiError` the client sees for `error`; dependency failures and unexpected errors are logged here. */
 export function toApiError(
   error: unknown,
   context?: Partial<ApiContext>,
@@ -40,6 +47,17 @@ export function toApiError(
     const field =
       issue === undefined || issue.path.length === 0 ? undefined : issue.path.map(String).join('.');
     return new ApiError('BAD_PARAMETER', { field, detail: issue?.message });
+  }
+  if (isDependencyFailure(error)) {
+    logger().warn(
+      { err: error, routeKey: event?.routeKey, awsRequestId: context?.awsRequestId },
+      'a dependency is unavailable',
+    );
+    return new ApiError(
+      'SERVICE_UNAVAILABLE',
+      {},
+      { retryAfterSeconds: UNAVAILABLE_RETRY_AFTER_SECONDS, cause: error },
+    );
   }
   logger().error(
     {

@@ -33,7 +33,7 @@ import {
   toBinanceTrade,
 } from '../../market-data/index.js';
 import { param, publicEndpoint } from '../api.js';
-import { rateLimitSettings } from '../middleware/rate-limit.js';
+import { rateLimits } from '../rate-limit-settings.js';
 
 /** Binance's largest `/depth` limit; larger ones are truncated to it, as on Binance. */
 const MAX_DEPTH_LIMIT = 5000;
@@ -68,7 +68,7 @@ export const exchangeInfo = publicEndpoint(
   oneOrMany,
   ({ params }) => {
     const selected = selectMarkets(params);
-    const limits = rateLimitSettings();
+    const limits = rateLimits();
     const weight = limits.enabled
       ? { points: limits.ipPoints, windowSeconds: limits.ipWindowSeconds }
       : undefined;

@@ -1,96 +1,50 @@
 /**
- * The three SQS calls on the engine's hot path — receive, delete a batch, send a
- * batch — behind one small interface, with two implementations:
+ * SQS's JSON protocol (`X-Amz-Target: AmazonSQS.<Action>`) spoken directly, over an
+ * `undici` keep-alive pool, signed with `aws4`.
  *
- * - {@link SqsJsonClient}: SQS's JSON protocol spoken directly, over an `undici`
- *   connection pool, signed with `aws4`. Used by the engine service.
- * - {@link sdkQueueClient}: the same calls through an AWS SDK `SQSClient`.
- *
- * Why the engine does not use the SDK for these: measured in the engine process
- * under `npm run bench:engine-service`, the SDK's per-call machinery (middleware
- * stack, endpoint rules, schema-driven serde that escapes every body character by
- * character, async signing) was about a quarter of the engine's CPU, about 100 µs
- * per command. The JSON protocol is one POST per call with a JSON body, so the
- * direct client is `JSON.stringify`, one signature and `JSON.parse`. The SDK stays
- * for everything else (queue URLs, attributes, the credential chain).
+ * Why not the SDK on hot paths: measured in the engine process under
+ * `npm run bench:engine-service`, the SDK's per-call machinery (middleware stack,
+ * endpoint rules, schema-driven serde that escapes every body character by character,
+ * async signing) was about a quarter of the engine's CPU, about 100 µs per command,
+ * and a fifth of the API's CPU per order. The JSON protocol is one POST per call with
+ * a JSON body, so a call here is `JSON.stringify`, one signature and `JSON.parse`.
  */
 import type {
   DeleteMessageBatchCommandInput,
-  DeleteMessageBatchCommandOutput,
   Message,
   ReceiveMessageCommandInput,
   SendMessageBatchCommandInput,
-  SendMessageBatchCommandOutput,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
-import {
-  DeleteMessageBatchCommand,
-  ReceiveMessageCommand,
-  SendMessageBatchCommand,
+  SendMessageCommandInput,
 } from '@aws-sdk/client-sqs';
 import aws4 from 'aws4';
 import { Pool } from 'undici';
-
-/** What a batch call reports; an entry absent from `Failed` succeeded. */
-export type BatchResult = Pick<DeleteMessageBatchCommandOutput & SendMessageBatchCommandOutput, 'Failed'>;
-
-/** The SQS calls the engine makes per batch. */
-export interface QueueClient {
-  /** ReceiveMessage; an aborted `signal` cuts a long poll short (and throws). */
-  receiveMessage(input: ReceiveMessageCommandInput, signal?: AbortSignal): Promise<Message[]>;
-  deleteMessageBatch(input: DeleteMessageBatchCommandInput): Promise<BatchResult>;
-  sendMessageBatch(input: SendMessageBatchCommandInput): Promise<BatchResult>;
-}
-
-/** The same calls through an AWS SDK client (tests, tools, comparisons). */
-export function sdkQueueClient(client: SQSClient): QueueClient {
-  return {
-    async receiveMessage(input, signal) {
-      const out = await client.send(
-        new ReceiveMessageCommand(input),
-        signal === undefined ? undefined : { abortSignal: signal },
-      );
-      return out.Messages ?? [];
-    },
-    deleteMessageBatch: (input) => client.send(new DeleteMessageBatchCommand(input)),
-    sendMessageBatch: (input) => client.send(new SendMessageBatchCommand(input)),
-  };
-}
-
-interface Credentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken?: string;
-}
-/** AWS credentials, or an (ideally memoizing) provider of them, like an SDK client's `config.credentials`. */
-export type CredentialsSource = Credentials | (() => Promise<Credentials>);
+import { type Credentials, type CredentialsSource, credentialsFromEnvironment } from './credentials.js';
+import type { BatchResult, QueueClient } from './queue-client.js';
+import { SqsCallError } from './sqs-call-error.js';
 
 export interface SqsJsonClientOptions {
   /** `http://127.0.0.1:4566` locally, `https://sqs.<region>.amazonaws.com` in AWS. */
   readonly endpoint: string;
   readonly region: string;
-  readonly credentials: CredentialsSource;
+  /** Fixed keys or a provider; the environment's (`credentialsFromEnvironment`) when omitted. */
+  readonly credentials?: CredentialsSource;
   /** Connections kept to the endpoint; each long poll holds one. Default 16. */
   readonly connections?: number;
   /** Attempts per call, the first included. Default 3, as the SDK's standard retry. */
   readonly maxAttempts?: number;
+  /**
+   * How long one attempt may wait to connect, for the answer's headers and between
+   * body chunks. Default 60 s, room for a 20 s long poll; a caller that must answer
+   * quickly (an API request) sets a few seconds.
+   */
+  readonly timeoutMs?: number;
 }
 
-/** An error SQS answered (`name` is its type, e.g. `QueueDoesNotExist`), or a transport failure. */
-export class SqsCallError extends Error {
-  override name: string;
-  constructor(
-    type: string,
-    message: string,
-    /** HTTP status; 0 when no answer came. */
-    readonly statusCode: number,
-    /** Worth trying again: throttled, a server error or a broken connection. */
-    readonly retryable: boolean,
-    options?: ErrorOptions,
-  ) {
-    super(`${type}: ${message}`, options);
-    this.name = type;
-  }
+/** What `SendMessage` answers. */
+export interface SendMessageResult {
+  readonly MessageId?: string;
+  /** FIFO queues only. */
+  readonly SequenceNumber?: string;
 }
 
 const THROTTLING = new Set([
@@ -103,13 +57,13 @@ const THROTTLING = new Set([
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
 /** Base delay before a retry; doubled each attempt, with full jitter. */
 const RETRY_BASE_MS = 50;
+const DEFAULT_TIMEOUT_MS = 60_000;
 
 /**
- * SQS's JSON protocol (`X-Amz-Target: AmazonSQS.<Action>`) over one keep-alive pool.
- *
  * @example
  * const sqs = new SqsJsonClient({ endpoint, region, credentials: sdkClient.config.credentials });
  * const messages = await sqs.receiveMessage({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 20 });
+ * await sqs.sendMessage({ QueueUrl, MessageBody: '{}', MessageGroupId: 'g', MessageDeduplicationId: 'd' });
  * await sqs.close();
  */
 export class SqsJsonClient implements QueueClient {
@@ -121,14 +75,15 @@ export class SqsJsonClient implements QueueClient {
 
   constructor(options: SqsJsonClientOptions) {
     this.url = new URL(options.endpoint);
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.pool = new Pool(this.url.origin, {
       connections: options.connections ?? 16,
-      // A long poll may hold its answer for 20 s; leave room.
-      headersTimeout: 60_000,
-      bodyTimeout: 60_000,
+      connectTimeout: Math.min(timeoutMs, 10_000),
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
     });
     this.region = options.region;
-    const source = options.credentials;
+    const source = options.credentials ?? credentialsFromEnvironment();
     this.credentials = typeof source === 'function' ? source : () => Promise.resolve(source);
     this.maxAttempts = options.maxAttempts ?? 3;
   }
@@ -144,6 +99,19 @@ export class SqsJsonClient implements QueueClient {
 
   sendMessageBatch(input: SendMessageBatchCommandInput): Promise<BatchResult> {
     return this.call('SendMessageBatch', input);
+  }
+
+  /** One message; on a FIFO queue give `MessageGroupId` and `MessageDeduplicationId`. */
+  sendMessage(input: SendMessageCommandInput): Promise<SendMessageResult> {
+    return this.call('SendMessage', input);
+  }
+
+  /**
+   * The URL of the queue named `queueName`.
+   * @throws SqsCallError `QueueDoesNotExist`
+   */
+  async getQueueUrl(queueName: string): Promise<string> {
+    return (await this.call<{ QueueUrl: string }>('GetQueueUrl', { QueueName: queueName })).QueueUrl;
   }
 
   /** Closes the pool's connections (calls in flight are allowed to finish). */
@@ -178,22 +146,24 @@ export class SqsJsonClient implements QueueClient {
       },
       await this.credentials(),
     );
-    let answer: Awaited<ReturnType<Pool['request']>>;
+    let statusCode: number;
+    let text: string;
     try {
-      answer = await this.pool.request({
+      const answer = await this.pool.request({
         path: '/',
         method: 'POST',
         headers: signed.headers as Record<string, string>,
         body,
         signal,
       });
+      statusCode = answer.statusCode;
+      text = await answer.body.text();
     } catch (error) {
       if (signal?.aborted === true) throw error;
       throw new SqsCallError('NetworkingError', String(error), 0, true, { cause: error });
     }
-    const text = await answer.body.text();
-    if (answer.statusCode < 300) return (text === '' ? {} : JSON.parse(text)) as O;
-    let type = `Http${answer.statusCode}`;
+    if (statusCode < 300) return (text === '' ? {} : JSON.parse(text)) as O;
+    let type = `Http${statusCode}`;
     let message = text;
     try {
       const parsed = JSON.parse(text) as { __type?: string; message?: string; Message?: string };
@@ -202,7 +172,7 @@ export class SqsJsonClient implements QueueClient {
     } catch {
       // Not JSON (a proxy's page): keep the status and the text.
     }
-    const retryable = answer.statusCode >= 500 || answer.statusCode === 429 || THROTTLING.has(type);
-    throw new SqsCallError(type, message, answer.statusCode, retryable);
+    const retryable = statusCode >= 500 || statusCode === 429 || THROTTLING.has(type);
+    throw new SqsCallError(type, message, statusCode, retryable);
   }
 }

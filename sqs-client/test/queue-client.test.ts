@@ -1,15 +1,12 @@
 /**
- * The engine's queue calls, through both implementations of `QueueClient`, against real
- * fauxqs: the direct JSON-protocol client must answer exactly as the SDK does.
+ * The queue calls, through both implementations of `QueueClient`, against real fauxqs:
+ * the direct JSON-protocol client must answer exactly as the SDK does; and the single
+ * calls the API makes (`getQueueUrl`, `sendMessage`).
  */
 import { createSqsClient, type LocalSqs, startLocalSqs } from '@exchange/localstack';
 import { ORDERS_QUEUE } from '@exchange/protocol';
-import {
-  type QueueClient,
-  SqsCallError,
-  SqsJsonClient,
-  sdkQueueClient,
-} from '../../src/runtime/sqs/queue-client.js';
+import { credentialsFromEnvironment, type QueueClient, SqsCallError, SqsJsonClient } from '../src/index.js';
+import { sdkQueueClient } from '../src/sdk-queue-client.js';
 
 let sqs: LocalSqs;
 let json: SqsJsonClient;
@@ -84,6 +81,43 @@ describe.each(clients)('%s', (name, clientOf) => {
 });
 
 describe('SqsJsonClient', () => {
+  it('finds a queue by name and sends one FIFO message to it', async () => {
+    // Act
+    const url = await json.getQueueUrl(ORDERS_QUEUE.name);
+    const sent = await json.sendMessage({
+      QueueUrl: url,
+      MessageBody: '{"type":"DEPOSIT","note":"ü ✓"}',
+      MessageGroupId: 'g-single',
+      MessageDeduplicationId: 'single-1',
+    });
+    const [received] = await json.receiveMessage({
+      QueueUrl: url,
+      WaitTimeSeconds: 1,
+      MessageSystemAttributeNames: ['MessageGroupId', 'MessageDeduplicationId'],
+    });
+    await json.deleteMessageBatch({
+      QueueUrl: url,
+      Entries: [{ Id: '0', ReceiptHandle: received?.ReceiptHandle }],
+    });
+
+    // Assess
+    expect(url).toBe(queueUrl);
+    expect(typeof sent.MessageId).toBe('string');
+    expect(received?.MessageId).toBe(sent.MessageId);
+    expect(received?.Body).toBe('{"type":"DEPOSIT","note":"ü ✓"}');
+    expect(received?.Attributes).toMatchObject({
+      MessageGroupId: 'g-single',
+      MessageDeduplicationId: 'single-1',
+    });
+  });
+
+  it('answers QueueDoesNotExist for an unknown queue name', async () => {
+    await expect(json.getQueueUrl('no-such-queue.fifo')).rejects.toMatchObject({
+      name: 'QueueDoesNotExist',
+      retryable: false,
+    });
+  });
+
   it("throws SQS's error by its type, not retried", async () => {
     // Act
     const failure = json.sendMessageBatch({
@@ -127,5 +161,27 @@ describe('SqsJsonClient', () => {
     // Assess
     await expect(failure).rejects.toMatchObject({ name: 'NetworkingError', statusCode: 0, retryable: true });
     await nowhere.close();
+  });
+});
+
+describe('credentialsFromEnvironment', () => {
+  it("reads the key pair and session token Lambda's runtime sets", () => {
+    // Act
+    const credentials = credentialsFromEnvironment({
+      AWS_ACCESS_KEY_ID: 'AKID',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_SESSION_TOKEN: 'token',
+    });
+
+    // Assess
+    expect(credentials).toEqual({ accessKeyId: 'AKID', secretAccessKey: 'secret', sessionToken: 'token' });
+    expect(credentialsFromEnvironment({ AWS_ACCESS_KEY_ID: 'AKID', AWS_SECRET_ACCESS_KEY: 's' })).toEqual({
+      accessKeyId: 'AKID',
+      secretAccessKey: 's',
+    });
+  });
+
+  it('refuses to sign without a key pair', () => {
+    expect(() => credentialsFromEnvironment({ AWS_ACCESS_KEY_ID: 'AKID' })).toThrow(/AWS_SECRET_ACCESS_KEY/);
   });
 });

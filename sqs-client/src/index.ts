@@ -1,0 +1,4 @@
+export { type Credentials, type CredentialsSource, credentialsFromEnvironment } from './credentials.js';
+export type { BatchResult, QueueClient } from './queue-client.js';
+export { SqsCallError } from './sqs-call-error.js';
+export { type SendMessageResult, SqsJsonClient, type SqsJsonClientOptions } from './sqs-json-client.js';
