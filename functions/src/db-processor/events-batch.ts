@@ -6,14 +6,21 @@
  *    that record and every later one as failed. A bad record on its last delivery
  *    (`ApproximateReceiveCount ≥ maxReceiveCount`) is instead handed to the
  *    dead-letter sink and counted as done, so processing goes on past it.
- * 2. Write the events of the good prefix in one statement (one transaction).
- *    If that fails, every record of the batch is reported as failed.
+ * 2. Write the events of the good prefix in one statement (one transaction). A
+ *    database that is unreachable for a moment (a restart, a failover) is waited for
+ *    within the invocation, retrying with backoff while time remains: the records
+ *    would otherwise come back only after the queue's visibility timeout, and history
+ *    would lag a minute behind a restart of a few seconds. If the write still fails,
+ *    every record of the batch is reported as failed.
  * 3. Forward the dead letters (after the write, so none is forwarded for a batch that
  *    is retried anyway). If that fails, the record and all after it are reported.
  */
+
+import { setTimeout as sleep } from 'node:timers/promises';
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import { EVENTS_QUEUE, type Event } from '@exchange/protocol';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { isDependencyFailure } from '../db/dependency-errors.js';
 import type { Queryable } from '../history/queryable.js';
 import type { DeadLetterSink } from './dead-letters.js';
 import { parseEventsRecord } from './event-records.js';
@@ -90,7 +97,7 @@ export async function processEventsBatch(
   const events = accepted.flatMap((a) => a.events);
   if (events.length > 0) {
     try {
-      await writeRows(options.db, rowsOf(events));
+      await writeWhileReachable(options, rowsOf(events), context);
     } catch (error) {
       logger.error(
         { err: error, records: records.length },
@@ -121,6 +128,38 @@ export async function processEventsBatch(
     deadLettered: forwarded,
     events: events.length,
   };
+}
+
+/** Longest wait for the database within one invocation, when the context does not bound it. */
+const MAX_DATABASE_WAIT_MS = 8_000;
+/** Kept back from the function's remaining time for the response. */
+const RESPONSE_MARGIN_MS = 1_000;
+
+/**
+ * Writes the rows, retrying (200 ms doubling to 1 s) while the failure is the database
+ * being unreachable and the invocation has time left. The write is idempotent, so a
+ * retry after an unknown outcome is safe.
+ */
+async function writeWhileReachable(
+  options: EventsBatchOptions,
+  rows: ReturnType<typeof rowsOf>,
+  context: Context | undefined,
+): Promise<void> {
+  const budget = Math.min(
+    MAX_DATABASE_WAIT_MS,
+    (context?.getRemainingTimeInMillis() ?? Number.POSITIVE_INFINITY) - RESPONSE_MARGIN_MS,
+  );
+  const deadline = Date.now() + budget;
+  for (let pause = 200; ; pause = Math.min(pause * 2, 1_000)) {
+    try {
+      await writeRows(options.db, rows);
+      return;
+    } catch (error) {
+      if (!isDependencyFailure(error) || Date.now() + pause > deadline) throw error;
+      options.logger.warn({ err: error, retryInMs: pause }, 'database unreachable: retrying the write');
+      await sleep(pause);
+    }
+  }
 }
 
 /** Reports `records[from]` and every later record; nothing when `from` is -1. */

@@ -2,7 +2,7 @@
  * The one PostgreSQL pool of a function instance, created on first use and kept
  * across invocations (Lambda reuses the process between events). Connecting gives up
  * after {@link CONNECT_TIMEOUT_MS}, so a request fails fast (503, see
- * `http/dependency-errors.ts`) when the database cannot be reached; the next query
+ * `dependency-errors.ts`) when the database cannot be reached; the next query
  * connects afresh.
  */
 import pg from 'pg';

@@ -6,7 +6,7 @@
  * command waits through at most one reconnect attempt (`maxRetriesPerRequest: 1`,
  * attempts at most {@link RECONNECT_MAX_DELAY_MS} apart, each given
  * {@link CONNECT_TIMEOUT_MS}) and at most {@link COMMAND_TIMEOUT_MS} for an answer, then
- * is refused — the REST shell answers 503 (`http/dependency-errors.ts`). The client keeps
+ * is refused — the REST shell answers 503 (`dependency-errors.ts`). The client keeps
  * reconnecting by itself, so the instance serves again as soon as Redis is back.
  */
 import { type RedisKeys, redisKeys } from '@exchange/protocol';

@@ -27,8 +27,8 @@ import {
   tickerReadModelOf,
 } from '@exchange/protocol';
 import type { Redis } from 'ioredis';
+import { DependencyUnavailableError } from '../db/dependency-errors.js';
 import { keys, redis } from '../db/redis.js';
-import { DependencyUnavailableError } from '../http/dependency-errors.js';
 
 /** KEYS: marker, hash. The hash's fields and values, flat; nil when it is absent and so is the marker. */
 const READ_HASH = `

@@ -4,6 +4,8 @@
  */
 import { createScratchDatabase, type ScratchDatabase } from '@exchange/localstack';
 import type { TradeEvent } from '@exchange/protocol';
+import type { Context } from 'aws-lambda';
+import pg from 'pg';
 import { migrateFunctionsDatabase } from '../../src/db/migrate.js';
 import { processEventsBatch } from '../../src/db-processor/events-batch.js';
 import { type EngineStream, engineBalances, engineStream, recordsOf } from './engine-stream.js';
@@ -151,6 +153,42 @@ describe('processEventsBatch (integration, PostgreSQL)', () => {
     const outcome = await processEventsBatch({ Records: [record] }, { db: db.pool, logger });
 
     expect(outcome.response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+  });
+
+  it('waits within the invocation for a database that is unreachable for a moment', async () => {
+    // Prepare: the first two writes reach no server (a real connection refusal), then the database is back.
+    const nowhere = new pg.Pool({ connectionString: 'postgres://postgres@127.0.0.1:1/none', max: 1 });
+    let attempts = 0;
+    const flaky = {
+      query: (config: pg.QueryConfig) => {
+        attempts += 1;
+        return (attempts <= 2 ? nowhere : db.pool).query(config);
+      },
+    } as unknown as pg.Pool;
+    const records = recordsOf(stream.messages.slice(0, 5));
+    const { logger, lines } = capturingLogger();
+
+    // Act
+    const outcome = await processEventsBatch({ Records: records }, { db: flaky, logger });
+    await nowhere.end();
+
+    // Assess
+    expect(attempts).toBe(3);
+    expect(outcome.response.batchItemFailures).toEqual([]);
+    expect(outcome.written).toHaveLength(5);
+    expect(lines.filter((l) => l.level === 40)).toHaveLength(2);
+  });
+
+  it('gives a batch back when the database stays unreachable past the invocation’s time', async () => {
+    const nowhere = new pg.Pool({ connectionString: 'postgres://postgres@127.0.0.1:1/none', max: 1 });
+    const records = recordsOf(stream.messages.slice(0, 3));
+    const { logger } = capturingLogger();
+    const context = { getRemainingTimeInMillis: () => 1_500 } as Context;
+
+    const outcome = await processEventsBatch({ Records: records }, { db: nowhere, logger }, context);
+    await nowhere.end();
+
+    expect(outcome.response.batchItemFailures).toHaveLength(3);
   });
 
   it('reports the whole batch when the database refuses the write', async () => {

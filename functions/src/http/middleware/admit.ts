@@ -13,11 +13,11 @@
  * meets the IP limit too; over it, the answer becomes 429.
  */
 import { replayKey } from '../../auth/replay-guard.js';
+import { DependencyUnavailableError } from '../../db/dependency-errors.js';
 import { keys, redis, redisDown } from '../../db/redis.js';
 import { admitSigned } from '../admission.js';
 import type { ApiMiddleware } from '../api-context.js';
 import { ApiError } from '../api-error.js';
-import { DependencyUnavailableError } from '../dependency-errors.js';
 import { rateLimits } from '../rate-limit-settings.js';
 import { ipWindowKey, keyWindowKey, spendIp, tooManyRequests } from './rate-limit.js';
 

@@ -14,9 +14,9 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
+import { isDependencyFailure } from '../../db/dependency-errors.js';
 import type { ApiContext, ApiMiddleware } from '../api-context.js';
 import { ApiError } from '../api-error.js';
-import { isDependencyFailure } from '../dependency-errors.js';
 import type { Face } from '../error-codes.js';
 import { logger } from '../logger.js';
 import { errorResult } from '../response.js';

@@ -7,11 +7,12 @@
  * When Redis is down, the limit is kept in this process's memory ({@link spendIp}), so
  * public endpoints that need no Redis keep serving; the ones that read Redis answer 503.
  */
+
+import { isDependencyFailure } from '../../db/dependency-errors.js';
 import { keys, redis, redisDown } from '../../db/redis.js';
 import { admitIp } from '../admission.js';
 import type { ApiMiddleware } from '../api-context.js';
 import { ApiError } from '../api-error.js';
-import { isDependencyFailure } from '../dependency-errors.js';
 import { logger } from '../logger.js';
 import { MemoryWindows } from '../memory-windows.js';
 import { limitDescription, type RateLimitScope, rateLimits } from '../rate-limit-settings.js';

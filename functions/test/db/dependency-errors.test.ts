@@ -3,8 +3,8 @@
  * dependency is down" (503) and what is a bug (500).
  */
 import { SqsCallError } from '@exchange/sqs-client';
-import { DependencyUnavailableError, isDependencyFailure } from '../../../src/http/dependency-errors.js';
-import { MemoryWindows } from '../../../src/http/memory-windows.js';
+import { DependencyUnavailableError, isDependencyFailure } from '../../src/db/dependency-errors.js';
+import { MemoryWindows } from '../../src/http/memory-windows.js';
 
 const withCode = (code: string, message = 'x') => Object.assign(new Error(message), { code });
 const named = (name: string, message: string) => Object.assign(new Error(message), { name });
