@@ -107,6 +107,16 @@ const MAX_INBOX = 8;
 const MAX_OUTBOX = 8;
 /** SQS's limit of entries per `DeleteMessageBatch`. */
 const DELETE_BATCH = 10;
+/**
+ * How long a received message stays hidden from other receives. The queue's own
+ * timeout (30 s) is sized for any consumer; the engine journals a batch in
+ * milliseconds, and a shorter hold is what lets it heal fast: when an engine dies,
+ * the messages its open long polls were handed are invisible for this long, and with
+ * them every later command of their accounts (FIFO groups). A batch that does take
+ * longer is redelivered and answered from the journal (or from memory), never applied
+ * twice.
+ */
+export const RECEIVE_VISIBILITY_SECONDS = 6;
 
 /** A batch between its append and its publication. */
 interface Committed<P> {
@@ -268,6 +278,7 @@ export class Sequencer<P = unknown> {
         QueueUrl: this.options.queueUrl,
         MaxNumberOfMessages: 10,
         WaitTimeSeconds: this.options.waitTimeSeconds ?? 20,
+        VisibilityTimeout: RECEIVE_VISIBILITY_SECONDS,
         MessageSystemAttributeNames: ['MessageGroupId', 'MessageDeduplicationId', 'SequenceNumber'],
       },
       signal,
@@ -416,9 +427,10 @@ export class Sequencer<P = unknown> {
         }),
       ),
     );
-    // A message whose delete failed comes back later and is answered from the journal.
+    // A message whose delete failed comes back later and is answered from the journal;
+    // so does one whose receipt handle expired because it was handed out again.
     const failed = answers.flatMap((a) => a.Failed ?? []);
-    if (failed.some((f) => f.SenderFault === true)) {
+    if (failed.some((f) => f.SenderFault === true && f.Code !== 'ReceiptHandleIsInvalid')) {
       throw new Error(`deleting ${failed.length} journaled message(s) failed: ${failed[0]?.Message ?? ''}`);
     }
   }

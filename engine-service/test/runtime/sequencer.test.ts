@@ -157,3 +157,71 @@ describe('the sequencer', () => {
     expect(await journal.lastSeq()).toBe(lastSeq);
   });
 });
+
+describe('the sequencer’s hold on received messages', () => {
+  let held: LocalSqs;
+  let heldUrl: string;
+
+  beforeAll(async () => {
+    // The queue's own visibility timeout as deployed (30 s), not the short one above.
+    held = await startLocalSqs({ port: 0, queues: [ORDERS_QUEUE] });
+    heldUrl = held.queueUrls[ORDERS_QUEUE.name] as string;
+  });
+  afterAll(() => held.close());
+
+  it('lets a message an engine received and never journaled come back well before the queue’s timeout', async () => {
+    // Prepare: an engine that receives a command and then hangs before journaling it, as a killed one would.
+    const heldQueue = new SqsJsonClient({
+      ...held,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const hung = new (class extends Journal {
+      override findByRequestIds(): Promise<never> {
+        return new Promise(() => {});
+      }
+    })(db.pool);
+    const options = {
+      registry,
+      queue: heldQueue,
+      queueUrl: heldUrl,
+      sink: new RecordingSink(),
+      lastSeq: await new Journal(db.pool).lastSeq(),
+      waitTimeSeconds: 1,
+    };
+    const dead = new Sequencer({ ...options, engine: new Engine(registry), journal: hung });
+    const apiClient = createSqsClient({ endpoint: held.endpoint, region: held.region });
+    await apiClient.send(
+      new SendMessageCommand({
+        QueueUrl: heldUrl,
+        MessageBody: JSON.stringify({
+          type: 'DEPOSIT',
+          requestId: 'held-1',
+          accountId: 'carol',
+          asset: 'USDC',
+          amount: '1',
+        }),
+        MessageGroupId: 'carol',
+        MessageDeduplicationId: 'held-1',
+      }),
+    );
+    void dead.runOnce();
+
+    // Act: the successor polls for at most half of the queue's visibility timeout.
+    const successor = new Sequencer({
+      ...options,
+      engine: new Engine(registry),
+      journal: new Journal(db.pool),
+    });
+    let received = 0;
+    const giveUpAt = Date.now() + (ORDERS_QUEUE.visibilityTimeoutSeconds * 1000) / 2;
+    while (received === 0 && Date.now() < giveUpAt) received = (await successor.runOnce()).received;
+
+    // Assess
+    expect(received).toBe(1);
+    expect((await new Journal(db.pool).findByRequestIds(['held-1'])).get('held-1')?.reply).toMatchObject({
+      ok: true,
+    });
+    apiClient.destroy();
+    await heldQueue.close();
+  });
+});
