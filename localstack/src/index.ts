@@ -1,10 +1,14 @@
 export * from './event-source/index.js';
 export {
+  COMPONENTS,
+  type ComponentName,
   EXCHANGE_PORTS,
   type ExchangeOptions,
+  type ExchangeStatus,
   type RunningExchange,
   startExchange,
 } from './exchange/exchange.js';
+export type { ComponentState, ComponentStatus } from './exchange/supervisor.js';
 export * from './http-api/index.js';
 export { LambdaContext, LOCAL_ACCOUNT_ID, LOCAL_REGION } from './lambda/lambda-context.js';
 export * from './local-cloud.js';

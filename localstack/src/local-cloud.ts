@@ -8,6 +8,7 @@ import { HTTP_ROUTES } from '@exchange/functions/http-routes';
 import { type HttpApi, startHttpApi } from './http-api/index.js';
 import { loadRouteTable } from './http-api/route-table-loader.js';
 import { ensureServices, type Services } from './services/index.js';
+import { alreadyRunning } from './services/running-service.js';
 import { DEFAULT_SQS_PORT, type LocalSqs, startLocalSqs } from './sqs/index.js';
 import { start as startWebSocketApi, type WebSocketApi } from './websocket-api/index.js';
 
@@ -19,6 +20,18 @@ export interface LocalCloudOptions {
   readonly ports?: { readonly sqs?: number; readonly httpApi?: number; readonly webSocketApi?: number };
   /** Where progress lines go; stderr by default. */
   readonly log?: (line: string) => void;
+  /**
+   * Use these servers as they are (never started or stopped here), instead of
+   * `ensureServices()`'s choice: for callers that run, and restart, their own.
+   */
+  readonly services?: { readonly redisUrl: string; readonly databaseUrl: string };
+  /**
+   * Start any Redis or PostgreSQL server `ensureServices()` needs in a process group of
+   * its own, so a terminal's Ctrl-C reaches only the caller, which stops it last. A
+   * server left behind by a caller that dies is found and reused by the next start.
+   * Default false: a started server shares our process group and dies with us.
+   */
+  readonly ownProcessGroups?: boolean;
 }
 
 export interface LocalCloud {
@@ -47,7 +60,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     for (const part of started.reverse()) await part.close();
   };
   try {
-    const services = await ensureServices();
+    const services =
+      options.services === undefined
+        ? await ensureServices({ detached: options.ownProcessGroups ?? false })
+        : givenServices(options.services);
     started.push({ close: () => services.stop() });
     log(`[local-cloud] redis ${services.redis.url}, postgres ${services.postgres.url}`);
 
@@ -83,4 +99,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     await closeAll();
     throw error;
   }
+}
+
+function givenServices(urls: { readonly redisUrl: string; readonly databaseUrl: string }): Services {
+  return {
+    redis: alreadyRunning(urls.redisUrl),
+    postgres: alreadyRunning(urls.databaseUrl),
+    stop: async () => {},
+  };
 }

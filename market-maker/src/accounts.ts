@@ -3,9 +3,9 @@
  * a state file so a restart reuses them (and their open orders), and funded through the
  * on-ramp (`POST /api/v1/onramp`) whenever a balance runs below half its target.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Credentials, ExchangeClient } from './client.js';
+import { ApiRejection, type Credentials, type ExchangeClient } from './client.js';
 
 /** Credentials by bot name, per API base URL (a different exchange gets new accounts). */
 type StateFile = Record<string, Record<string, Credentials>>;
@@ -29,8 +29,10 @@ export async function botAccount(
     try {
       await client.signed(saved, 'GET', '/api/v3/account');
       return saved;
-    } catch {
-      // Unknown on this exchange (a fresh database): sign up again.
+    } catch (error) {
+      // Refused: unknown on this exchange (a fresh database), so sign up again. Anything
+      // else (the bots stopping) is not an answer about the account.
+      if (!(error instanceof ApiRejection)) throw error;
     }
   }
   const created = (await client.json('POST', '/api/v1/accounts', {
@@ -39,7 +41,10 @@ export async function botAccount(
   const credentials = { accountId: created.accountId, apiKey: created.apiKey, secretKey: created.secretKey };
   state[baseUrl] = { ...state[baseUrl], [name]: credentials };
   mkdirSync(dirname(statePath), { recursive: true });
-  writeFileSync(statePath, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  // Written aside and renamed: a process killed mid-write leaves the previous file whole.
+  const partial = `${statePath}.${process.pid}.tmp`;
+  writeFileSync(partial, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  renameSync(partial, statePath);
   return credentials;
 }
 

@@ -1,6 +1,11 @@
 /**
  * All the bots, wired: one quoter per market (each its own account) and one taker.
  * `startBots` resolves once every bot has its account and funds; `stop()` ends them.
+ *
+ * The bots outlast the exchange's outages: their client retries with backoff for as
+ * long as the API is unreachable or answers 5xx, logging the outage once, and they
+ * carry on where they were when it answers again. Their accounts live in the state
+ * file, so a restarted process resumes with the same accounts and open orders.
  */
 import { botAccount, fund } from './accounts.js';
 import { ExchangeClient } from './client.js';
@@ -25,7 +30,13 @@ export interface RunningBots {
 }
 
 export async function startBots(config: BotsConfig, log: (line: string) => void): Promise<RunningBots> {
-  const client = new ExchangeClient({ baseUrl: config.apiUrl, attempts: 30, log });
+  const stop = new AbortController();
+  const client = new ExchangeClient({
+    baseUrl: config.apiUrl,
+    attempts: Number.POSITIVE_INFINITY,
+    log,
+    signal: stop.signal,
+  });
   const listed = await loadMarkets(client);
   const chosen = (config.markets ?? [...listed.keys()]).map((symbol) => {
     const market = listed.get(symbol);
@@ -35,7 +46,6 @@ export async function startBots(config: BotsConfig, log: (line: string) => void)
   const assets = new Set(chosen.flatMap((m) => [m.baseAsset, m.quoteAsset]));
   const targets = Object.fromEntries(Object.entries(FUNDING).filter(([asset]) => assets.has(asset)));
 
-  const stop = new AbortController();
   const running: Promise<void>[] = [];
   const random = seededRandom(config.seed);
   for (const market of chosen) {

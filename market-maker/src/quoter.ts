@@ -75,6 +75,7 @@ export class Quoter {
       try {
         await this.refresh();
       } catch (error) {
+        if (signal.aborted) return;
         this.log(
           `quoter ${this.config.market.symbol}: ${error instanceof Error ? error.message : String(error)}`,
         );

@@ -51,6 +51,7 @@ export class Taker {
       try {
         await this.trade();
       } catch (error) {
+        if (signal.aborted) return;
         this.log(`taker: ${error instanceof Error ? error.message : String(error)}`);
       }
       await sleep(gapMs * (0.5 + this.random()), signal);

@@ -1,0 +1,46 @@
+/**
+ * The SQS → Lambda poller as a process of its own (`npm start` runs the DB processor
+ * this way). In AWS an event source mapping shares no fate with API Gateway: a handler
+ * that crashes or hangs must not take the REST API down with it, and the poller must
+ * be restartable alone.
+ *
+ * Usage: `node --import tsx event-source-process.ts <queue url> <handler module> [function name]`;
+ * the module's `handler` export gets each batch. From the environment: `SQS_ENDPOINT`,
+ * `AWS_REGION`, and `EVENT_SOURCE_WAIT_SECONDS` (long-poll wait, default 2: a stop
+ * waits for at most one receive). SIGTERM/SIGINT: the batch in hand is finished and
+ * its messages deleted, then the process exits 0.
+ */
+import { createSqsClient } from '../sqs/index.js';
+import { type SqsBatchHandler, SqsEventSource } from './sqs-event-source.js';
+
+const [queueUrl, handlerModule, functionName] = process.argv.slice(2);
+if (queueUrl === undefined || handlerModule === undefined) {
+  console.error('usage: event-source-process.ts <queue url> <handler module> [function name]');
+  process.exit(2);
+}
+
+const { handler } = (await import(handlerModule)) as { handler: SqsBatchHandler };
+const client = createSqsClient({
+  endpoint: process.env.SQS_ENDPOINT ?? 'http://127.0.0.1:4566',
+  region: process.env.AWS_REGION ?? 'us-east-1',
+});
+const source = new SqsEventSource({
+  client,
+  queueUrl,
+  handler,
+  ...(functionName === undefined ? {} : { functionName }),
+  waitTimeSeconds: Number(process.env.EVENT_SOURCE_WAIT_SECONDS || 2),
+  onError: (error) =>
+    console.error(`batch failed: ${error instanceof Error ? error.message : String(error)}`),
+});
+source.start();
+console.log(`polling ${queueUrl.split('/').at(-1)} for ${functionName ?? handlerModule}`);
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    void source.stop().then(() => {
+      client.destroy();
+      process.exit(0);
+    });
+  });
+}
