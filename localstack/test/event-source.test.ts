@@ -2,7 +2,10 @@
  * The SQS → Lambda event source: unit tests of the batch-failure rules, then
  * integration tests against a real fauxqs through the real `@aws-sdk/client-sqs`.
  */
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import {
   GetQueueAttributesCommand,
   SendMessageBatchCommand,
@@ -91,7 +94,15 @@ function testQueue(name: string): FifoQueueDefinition {
   };
 }
 
-const QUEUES = ['shape', 'order', 'partial', 'thrown', 'stop'].map(testQueue);
+/** A queue with the visibility timeout of a deployed one, for the poller's shorter hold. */
+function heldQueue(name: string): FifoQueueDefinition {
+  return { ...testQueue(name), visibilityTimeoutSeconds: 30 };
+}
+
+const QUEUES = [
+  ...['shape', 'order', 'partial', 'thrown', 'stop'].map(testQueue),
+  ...['extended', 'killed', 'refused'].map(heldQueue),
+];
 
 function append(lists: Map<string, string[]>, key: string, value: string): void {
   lists.set(key, [...(lists.get(key) ?? []), value]);
@@ -309,6 +320,103 @@ describe('SqsEventSource (integration, fauxqs)', () => {
     expect(batches.slice(1).flat().toSorted()).toEqual(['a1#2', 'b1#2', 'c1#2']);
     expect(errors).toEqual([boom]);
     expect(await depth('thrown')).toEqual(['0', '0']);
+  });
+
+  it('with a hold, keeps a batch from others while its handler runs past the hold', async () => {
+    await sendAll('extended', ['a1']);
+    const entered = signal();
+    const release = signal();
+    const holding = new SqsEventSource({
+      client,
+      queueUrl: urlOf('extended'),
+      holdSeconds: 1,
+      handler: async () => {
+        entered.resolve();
+        await release.promise;
+        return undefined;
+      },
+    });
+    sources.push(holding);
+    holding.start();
+    await entered.promise;
+
+    // Three holds long, the batch stays in flight and out of everyone else's reach.
+    const others: string[] = [];
+    const other = poll('extended', async (event) => {
+      others.push(...event.Records.map((r) => r.body));
+      return undefined;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    release.resolve();
+    await holding.stop();
+    await other.stop();
+
+    expect(others).toEqual([]);
+    expect(await depth('extended')).toEqual(['0', '0']);
+  });
+
+  it('with a hold, lets a killed poller’s batch come back long before the queue’s timeout', async () => {
+    await sendAll('killed', ['a1']);
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(__dirname, '..', 'src', 'event-source', 'event-source-process.ts'),
+        urlOf('killed'),
+        join(__dirname, 'fixtures', 'hanging-handler.ts'),
+      ],
+      {
+        env: {
+          ...process.env,
+          SQS_ENDPOINT: sqs.endpoint,
+          AWS_REGION: sqs.region,
+          EVENT_SOURCE_HOLD_SECONDS: '2',
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    const handling = new Promise<void>((resolve) =>
+      createInterface({ input: child.stdout }).on('line', (line) => {
+        if (line === 'handling') resolve();
+      }),
+    );
+    await handling;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+
+    const received = signal<string>();
+    poll('killed', async (event) => {
+      received.resolve(event.Records.map((r) => r.attributes.ApproximateReceiveCount).join());
+      return undefined;
+    });
+    const giveUp = new Promise<string>((resolve) =>
+      setTimeout(() => resolve('not within half the timeout'), 15_000),
+    );
+
+    expect(await Promise.race([received.promise, giveUp])).toBe('2');
+  });
+
+  it('with a hold, keeps a failed record for the queue’s full timeout, as AWS does', async () => {
+    await sendAll('refused', ['a1']);
+    const done = signal();
+    const source = new SqsEventSource({
+      client,
+      queueUrl: urlOf('refused'),
+      holdSeconds: 1,
+      handler: async (event) => {
+        done.resolve();
+        return failures(...event.Records.map((r) => r.messageId));
+      },
+    });
+    sources.push(source);
+    source.start();
+    await done.promise;
+    await source.stop();
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+
+    expect(await depth('refused')).toEqual(['0', '1']);
   });
 
   it('stop waits for the batch in hand and settles it', async () => {

@@ -6,8 +6,10 @@
  *
  * Usage: `node --import tsx event-source-process.ts <queue url> <handler module> [function name]`;
  * the module's `handler` export gets each batch. From the environment: `SQS_ENDPOINT`,
- * `AWS_REGION`, and `EVENT_SOURCE_WAIT_SECONDS` (long-poll wait, default 2: a stop
- * waits for at most one receive). SIGTERM/SIGINT: the batch in hand is finished and
+ * `AWS_REGION`, `EVENT_SOURCE_WAIT_SECONDS` (long-poll wait, default 2: a stop waits
+ * for at most one receive) and `EVENT_SOURCE_HOLD_SECONDS` (how long a batch is held
+ * while handled, default 5: a killed poller's batch comes back that soon, see
+ * `sqs-event-source.ts`). SIGTERM/SIGINT: the batch in hand is finished and
  * its messages deleted, then the process exits 0.
  */
 import { createSqsClient } from '../sqs/index.js';
@@ -30,6 +32,7 @@ const source = new SqsEventSource({
   handler,
   ...(functionName === undefined ? {} : { functionName }),
   waitTimeSeconds: Number(process.env.EVENT_SOURCE_WAIT_SECONDS || 2),
+  holdSeconds: Number(process.env.EVENT_SOURCE_HOLD_SECONDS || 5),
   onError: (error) =>
     console.error(`batch failed: ${error instanceof Error ? error.message : String(error)}`),
 });

@@ -4,6 +4,15 @@
  * to come back after the visibility timeout (and, past `maxReceiveCount`, to go to
  * the dead-letter queue), as Lambda does with `ReportBatchItemFailures` on.
  *
+ * **The hold.** AWS's pollers never die; this one is a process that can. A batch it
+ * received is invisible for the queue's visibility timeout (a minute for
+ * `events.fifo`), and with it every later message of its FIFO groups: a poller killed
+ * mid-batch would stall history for that long. With `holdSeconds` the poller receives
+ * with that shorter visibility and extends it while the handler runs, so a dead
+ * poller's batch comes back within `holdSeconds`; records the handler reports as
+ * failed are then held for the queue's full timeout, exactly as in AWS, so a failing
+ * record is retried (and reaches its dead-letter queue) at AWS's pace.
+ *
  * One batch at a time. AWS may run several FIFO message groups in parallel; one at a
  * time is the strict case of the same contract, and ordering within a group holds
  * either way: SQS hands out no message of a group while an earlier one is in flight,
@@ -11,7 +20,9 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
   type Message,
   ReceiveMessageCommand,
   type SQSClient,
@@ -37,6 +48,11 @@ export interface SqsEventSourceOptions {
   readonly waitTimeSeconds?: number;
   /** Default: the queue's name. */
   readonly functionName?: string;
+  /**
+   * Seconds a received batch is held while it is being handled, extended as the handler
+   * runs (see the module comment). Default: none, the queue's visibility timeout, as in AWS.
+   */
+  readonly holdSeconds?: number;
   /** Budget shown by `context.getRemainingTimeInMillis()`; not enforced. Default 30 000. */
   readonly functionTimeoutMs?: number;
   /**
@@ -52,6 +68,8 @@ const RECEIVE_RETRY_MS = 1_000;
 interface QueueIdentity extends EventSourceQueue {
   readonly accountId: string;
   readonly name: string;
+  /** The queue's own visibility timeout, in seconds. */
+  readonly visibilityTimeoutSeconds: number;
 }
 
 /** Lambda's system attributes of an SQS record; FIFO ones included. */
@@ -129,7 +147,19 @@ export class SqsEventSource {
     const arn = await queueArn(this.#options.client, this.#options.queueUrl);
     const [, , , region, accountId, name] = arn.split(':');
     if (!region || !accountId || !name) throw new Error(`not an SQS queue ARN: ${arn}`);
-    return { arn, region, accountId, name };
+    const { Attributes } = await this.#options.client.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: this.#options.queueUrl,
+        AttributeNames: ['VisibilityTimeout'],
+      }),
+    );
+    return {
+      arn,
+      region,
+      accountId,
+      name,
+      visibilityTimeoutSeconds: Number(Attributes?.VisibilityTimeout ?? 30),
+    };
   }
 
   async #receive(signal: AbortSignal): Promise<Message[]> {
@@ -142,6 +172,7 @@ export class SqsEventSource {
         AttributeNames: ['All'],
         MessageSystemAttributeNames: [...SYSTEM_ATTRIBUTES],
         MessageAttributeNames: ['All'],
+        ...(this.#options.holdSeconds === undefined ? {} : { VisibilityTimeout: this.#options.holdSeconds }),
       }),
       { abortSignal: signal },
     );
@@ -158,14 +189,60 @@ export class SqsEventSource {
       queue.accountId,
     );
     let failed: ReadonlySet<string>;
+    const hold = this.#holdWhileHandling(records);
     try {
       const response = await this.#options.handler(event, context);
       failed = failedRecordIds(records, response, queue.name.endsWith('.fifo'));
     } catch (error) {
       this.#onError(error);
       failed = new Set(records.map((record) => record.messageId));
+    } finally {
+      await hold.end();
     }
     await this.#delete(records.filter((record) => !failed.has(record.messageId)));
+    if (this.#options.holdSeconds !== undefined) {
+      await this.#setVisibility(
+        records.filter((record) => failed.has(record.messageId)),
+        queue.visibilityTimeoutSeconds,
+      );
+    }
+  }
+
+  /** With `holdSeconds`, extends the batch's visibility every half hold until `end()`. */
+  #holdWhileHandling(records: readonly SQSRecord[]): { end(): Promise<void> } {
+    const holdSeconds = this.#options.holdSeconds;
+    if (holdSeconds === undefined) return { end: async () => {} };
+    let extending = Promise.resolve();
+    const timer = setInterval(
+      () => {
+        extending = extending.then(() => this.#setVisibility(records, holdSeconds));
+      },
+      (holdSeconds * 1000) / 2,
+    );
+    return {
+      end: async () => {
+        clearInterval(timer);
+        await extending;
+      },
+    };
+  }
+
+  async #setVisibility(records: readonly SQSRecord[], seconds: number): Promise<void> {
+    if (records.length === 0) return;
+    try {
+      await this.#options.client.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: this.#options.queueUrl,
+          Entries: records.map((record, index) => ({
+            Id: String(index),
+            ReceiptHandle: record.receiptHandle,
+            VisibilityTimeout: seconds,
+          })),
+        }),
+      );
+    } catch (error) {
+      this.#onError(error);
+    }
   }
 
   async #delete(records: readonly SQSRecord[]): Promise<void> {
