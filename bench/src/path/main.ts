@@ -62,7 +62,7 @@ const loadAtStart = os.loadavg()[0] ?? 0;
 const date = new Date().toISOString();
 
 log('starting a private Redis and PostgreSQL…');
-const servers = await startPrivateServers(() => {});
+const servers = await startPrivateServers();
 process.env.REDIS_URL = servers.redis.url;
 process.env.DATABASE_URL = servers.postgres.url;
 let engine: Awaited<ReturnType<typeof runServiceBench>>;

@@ -4,10 +4,12 @@
  * neither adds to their CPU nor to Redis's byte counters, and the process trees to
  * measure are known.
  */
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { ensurePostgres, ensureRedis, type RunningService } from '@exchange/localstack';
+import { readFileSync } from 'node:fs';
+import {
+  type PrivateServer as LocalServer,
+  startPrivatePostgres,
+  startPrivateRedis,
+} from '@exchange/localstack';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { parseProcStat } from './proc-stat.js';
@@ -27,40 +29,23 @@ export interface PrivateServers {
 }
 
 /** Starts both servers (PostgreSQL runs `initdb` first: a few seconds). */
-export async function startPrivateServers(log: (line: string) => void): Promise<PrivateServers> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-path-'));
-  // PostgreSQL runs as the postgres system user when we are root: it must reach its folder.
-  chmodSync(dir, 0o755);
-  const started: RunningService[] = [];
-  const stop = async (): Promise<void> => {
-    for (const server of started.reverse()) await server.stop();
-    rmSync(dir, { recursive: true, force: true });
-  };
+export async function startPrivateServers(): Promise<PrivateServers> {
+  const redis = await startPrivateRedis();
+  let postgres: LocalServer;
   try {
-    // Port 1 never answers: each call starts a server of its own on a free port.
-    const redis = await ensureRedis({
-      url: 'redis://127.0.0.1:1',
-      dataDir: join(dir, 'redis'),
-      install: false,
-      log,
-    });
-    started.push(redis);
-    const postgres = await ensurePostgres({
-      url: 'postgres://postgres@127.0.0.1:1/bench_path',
-      dataDir: join(dir, 'postgres'),
-      install: false,
-      log,
-    });
-    started.push(postgres);
-    return {
-      redis: { url: redis.url, pid: await redisPid(redis.url) },
-      postgres: { url: postgres.url, pid: await postmasterPid(postgres.url) },
-      stop,
-    };
+    postgres = await startPrivatePostgres();
   } catch (error) {
-    await stop();
+    await redis.stop();
     throw error;
   }
+  return {
+    redis: { url: redis.url, pid: await redisPid(redis.url) },
+    postgres: { url: postgres.url, pid: await postmasterPid(postgres.url) },
+    stop: async () => {
+      await postgres.stop();
+      await redis.stop();
+    },
+  };
 }
 
 /** `INFO stats` `total_net_input_bytes`: every byte clients have sent to the server. */

@@ -5,15 +5,15 @@
  * that do. Runs its own `redis-server` (restarted here), the WebSocket API emulator with
  * the real route handlers, and the fan-out; the engine is played by `PUBLISH`.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { closeRedis } from '@exchange/functions/db/redis';
 import { resetSubscriptionRegistry } from '@exchange/functions/ws/registry';
-import { startWebSocketApi, type WebSocketApi } from '@exchange/localstack';
+import {
+  type PrivateServer,
+  startPrivateRedis,
+  startWebSocketApi,
+  type WebSocketApi,
+} from '@exchange/localstack';
 import {
   createMarketRegistry,
   type PublicTrade,
@@ -39,37 +39,10 @@ const trade: PublicTrade = {
   takerSide: 'BUY',
 };
 
-let port: number;
-let dir: string;
-let server: ChildProcess;
+let server: PrivateServer;
 let redis: Redis;
 let api: WebSocketApi;
 let fanout: RunningFanout;
-
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port: free } = probe.address() as { port: number };
-  probe.close();
-  return free;
-}
-
-/** Starts this test's own non-persistent redis-server on `port` and waits until it answers. */
-async function startRedis(): Promise<void> {
-  server = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir], {
-    stdio: 'ignore',
-  });
-  const probe = new Redis({ port, lazyConnect: true, retryStrategy: () => 20, maxRetriesPerRequest: null });
-  await probe.connect().catch(() => undefined);
-  await probe.ping();
-  probe.disconnect();
-}
-
-async function stopRedis(): Promise<void> {
-  const exited = once(server, 'exit');
-  server.kill('SIGKILL');
-  await exited;
-}
 
 /** Waits until `condition` holds, checking every 20 ms (Jest's timeout bounds the wait). */
 async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
@@ -86,10 +59,8 @@ async function subscribedClient(): Promise<StreamClient> {
 }
 
 beforeAll(async () => {
-  port = await freePort();
-  dir = mkdtempSync(join(tmpdir(), 'fanout-redis-loss-'));
-  await startRedis();
-  const url = `redis://127.0.0.1:${port}`;
+  server = await startPrivateRedis();
+  const { url } = server;
   Object.assign(process.env, { REDIS_URL: url, REDIS_PREFIX: keys.prefix });
   resetSubscriptionRegistry();
   redis = new Redis(url);
@@ -112,8 +83,7 @@ afterAll(async () => {
   redis.disconnect();
   await closeRedis();
   resetSubscriptionRegistry();
-  await stopRedis();
-  rmSync(dir, { recursive: true, force: true });
+  await server.stop();
 });
 
 describe('the fan-out when Redis loses its data', () => {
@@ -145,8 +115,7 @@ describe('the fan-out when Redis loses its data', () => {
     const closed = once(lost.socket, 'close');
 
     // Act: the server dies with everything it held and comes back empty
-    await stopRedis();
-    await startRedis();
+    await server.restart();
     await closed;
     const back = await subscribedClient();
     await redis.publish(

@@ -5,77 +5,21 @@
  * must still outgrow every token the journal has seen, and the deposed engine's late
  * write must still be refused.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
-import { setTimeout as delay } from 'node:timers/promises';
+import { type PrivateServer, startPrivateRedis } from '@exchange/localstack';
 import type { Reply } from '@exchange/protocol';
 import { Redis } from 'ioredis';
 import { FencedOutError, Journal, type JournalEntry, JournalFence } from '../../src/runtime/journal/index.js';
 import { Lease } from '../../src/runtime/lease/index.js';
 import { createJournalDatabase, type JournalDatabase } from './journal-database.js';
 
-/** A redis-server of this file's own, restartable on the same port (data lost each time). */
-class PrivateRedis {
-  #child: ChildProcess | undefined;
-  constructor(readonly port: number) {}
-
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-
-  async start(): Promise<void> {
-    this.#child = spawn(
-      'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      {
-        stdio: 'ignore',
-      },
-    );
-    for (;;) {
-      const probe = new Redis(this.url, {
-        lazyConnect: true,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-      });
-      try {
-        await probe.connect();
-        await probe.ping();
-        return;
-      } catch {
-        await delay(50);
-      } finally {
-        probe.disconnect();
-      }
-    }
-  }
-
-  async stop(): Promise<void> {
-    const child = this.#child;
-    if (child === undefined || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 let db: JournalDatabase;
-let redis: PrivateRedis;
+let redis: PrivateServer;
 const clients: Redis[] = [];
 
 beforeAll(async () => {
   db = await createJournalDatabase();
-  redis = new PrivateRedis(await freePort());
-  await redis.start();
+  redis = await startPrivateRedis();
 });
 
 afterAll(async () => {
@@ -124,8 +68,7 @@ describe('the fence across a Redis that lost its data (integration)', () => {
     await journal.append([entry(1)], { fence: { token: firstToken, publishedSeq: 0 } });
 
     // Redis restarts empty: the lease and its token counter are gone.
-    await redis.stop();
-    await redis.start();
+    await redis.restart();
 
     const second = engineLease(key);
     const secondToken = await second.acquire();
