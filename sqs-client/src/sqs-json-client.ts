@@ -1,6 +1,6 @@
 /**
  * SQS's JSON protocol (`X-Amz-Target: AmazonSQS.<Action>`) spoken directly, over an
- * `undici` keep-alive pool, signed with `aws4`.
+ * keep-alive connection pool of Node's own `http` (`keep-alive-post.ts`), signed with `aws4`.
  *
  * Why not the SDK on hot paths: measured in the engine process under
  * `npm run bench:engine-service`, the SDK's per-call machinery (middleware stack,
@@ -17,8 +17,8 @@ import type {
   SendMessageCommandInput,
 } from '@aws-sdk/client-sqs';
 import aws4 from 'aws4';
-import { Pool } from 'undici';
 import { type Credentials, type CredentialsSource, credentialsFromEnvironment } from './credentials.js';
+import { KeepAlivePost } from './keep-alive-post.js';
 import type { BatchResult, QueueClient } from './queue-client.js';
 import { SqsCallError } from './sqs-call-error.js';
 
@@ -67,7 +67,7 @@ const DEFAULT_TIMEOUT_MS = 60_000;
  * await sqs.close();
  */
 export class SqsJsonClient implements QueueClient {
-  private readonly pool: Pool;
+  private readonly poster: KeepAlivePost;
   private readonly url: URL;
   private readonly region: string;
   private readonly credentials: () => Promise<Credentials>;
@@ -76,12 +76,7 @@ export class SqsJsonClient implements QueueClient {
   constructor(options: SqsJsonClientOptions) {
     this.url = new URL(options.endpoint);
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.pool = new Pool(this.url.origin, {
-      connections: options.connections ?? 16,
-      connectTimeout: Math.min(timeoutMs, 10_000),
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-    });
+    this.poster = new KeepAlivePost(this.url, { connections: options.connections ?? 16, timeoutMs });
     this.region = options.region;
     const source = options.credentials ?? credentialsFromEnvironment();
     this.credentials = typeof source === 'function' ? source : () => Promise.resolve(source);
@@ -115,8 +110,8 @@ export class SqsJsonClient implements QueueClient {
   }
 
   /** Closes the pool's connections (calls in flight are allowed to finish). */
-  close(): Promise<void> {
-    return this.pool.close();
+  async close(): Promise<void> {
+    this.poster.close();
   }
 
   private async call<O>(action: string, input: object, signal?: AbortSignal): Promise<O> {
@@ -149,15 +144,7 @@ export class SqsJsonClient implements QueueClient {
     let statusCode: number;
     let text: string;
     try {
-      const answer = await this.pool.request({
-        path: '/',
-        method: 'POST',
-        headers: signed.headers as Record<string, string>,
-        body,
-        signal,
-      });
-      statusCode = answer.statusCode;
-      text = await answer.body.text();
+      ({ statusCode, text } = await this.poster.post(signed.headers as Record<string, string>, body, signal));
     } catch (error) {
       if (signal?.aborted === true) throw error;
       throw new SqsCallError('NetworkingError', String(error), 0, true, { cause: error });
