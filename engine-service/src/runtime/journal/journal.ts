@@ -179,7 +179,11 @@ export class Journal {
     try {
       if (options.fence !== undefined) {
         const { token, publishedSeq } = options.fence;
-        const written = await this.pool.query(FENCED_INSERT, [rows, token, publishedSeq]);
+        const written = await this.pool.query({
+          name: 'engine-journal-fenced-insert',
+          text: FENCED_INSERT,
+          values: [rows, token, publishedSeq],
+        });
         if (written.rowCount !== entries.length) {
           throw new FencedOutError(`fencing token ${token} is older than the journal's`);
         }
@@ -201,10 +205,12 @@ export class Journal {
   async findByRequestIds(requestIds: readonly string[]): Promise<Map<string, JournaledReply>> {
     const found = new Map<string, JournaledReply>();
     if (requestIds.length === 0) return found;
-    const { rows } = await this.pool.query<{ request_id: string; seq: string; reply: Reply }>(
-      'SELECT request_id, seq, reply FROM engine_journal WHERE request_id = ANY($1::text[])',
-      [requestIds],
-    );
+    // Named: prepared once per connection, not parsed and planned before every batch.
+    const { rows } = await this.pool.query<{ request_id: string; seq: string; reply: Reply }>({
+      name: 'engine-journal-find-request-ids',
+      text: 'SELECT request_id, seq, reply FROM engine_journal WHERE request_id = ANY($1::text[])',
+      values: [requestIds],
+    });
     for (const row of rows) found.set(row.request_id, { seq: Number(row.seq), reply: row.reply });
     return found;
   }
