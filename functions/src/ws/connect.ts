@@ -13,6 +13,7 @@ import { accountStore } from '../accounts/account-store.js';
 import { CREDENTIAL_PATTERN } from '../accounts/credentials.js';
 import { claimLifetimeMs, claimSignature, replayKey } from '../auth/replay-guard.js';
 import { verifySignedRequest } from '../auth/signature.js';
+import { isDependencyFailure } from '../db/dependency-errors.js';
 import { keys, redis } from '../db/redis.js';
 import { ApiError } from '../http/api-error.js';
 import { subscriptionRegistry } from './registry.js';
@@ -26,14 +27,18 @@ export async function handler(event: WsEvent): Promise<WsResult> {
   let accountId: string | undefined;
   try {
     accountId = await authenticate(event.queryStringParameters ?? {}, Date.now());
+    await subscriptionRegistry().register(
+      accountId === undefined ? { connectionId, connectedAt } : { connectionId, connectedAt, accountId },
+    );
   } catch (error) {
-    if (!(error instanceof ApiError)) throw error;
-    wsLogger().info({ connectionId, code: error.code }, '$connect refused');
-    return { statusCode: error.status('v1'), body: JSON.stringify(error.body('v1')) };
+    // Redis or PostgreSQL down: the upgrade is refused with 503, and the client connects again.
+    const refusal = isDependencyFailure(error)
+      ? new ApiError('SERVICE_UNAVAILABLE', {}, { cause: error })
+      : error;
+    if (!(refusal instanceof ApiError)) throw error;
+    wsLogger().info({ connectionId, code: refusal.code }, '$connect refused');
+    return { statusCode: refusal.status('v1'), body: JSON.stringify(refusal.body('v1')) };
   }
-  await subscriptionRegistry().register(
-    accountId === undefined ? { connectionId, connectedAt } : { connectionId, connectedAt, accountId },
-  );
   return { statusCode: 200 };
 }
 

@@ -22,6 +22,8 @@ export const WS_ERROR_CODES = {
   TOO_MANY_STREAMS: 6,
   /** The connection is not registered (its registration expired). */
   UNKNOWN_CONNECTION: 7,
+  /** A dependency (Redis) cannot be reached now: send the request again in a moment. */
+  UNAVAILABLE: 8,
 } as const;
 export type WsErrorCode = keyof typeof WS_ERROR_CODES;
 

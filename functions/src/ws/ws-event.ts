@@ -3,6 +3,7 @@
  * shared wrapper that turns request errors into error messages.
  */
 import { type Logger, pino } from 'pino';
+import { isDependencyFailure } from '../db/dependency-errors.js';
 import { WsRequestError } from './ws-errors.js';
 
 /** The fields of an API Gateway WebSocket event the handlers use. */
@@ -34,8 +35,8 @@ export function wsLogger(): Logger {
 
 /**
  * A message route from a function returning the reply object: a {@link WsRequestError}
- * becomes its error message, any other error an `INTERNAL` one (logged); either way the
- * connection stays open.
+ * becomes its error message, a dependency that is down an `UNAVAILABLE` one (try again),
+ * any other error an `INTERNAL` one (logged); either way the connection stays open.
  */
 export function messageRoute(
   answer: (event: WsEvent) => Promise<unknown>,
@@ -45,9 +46,28 @@ export function messageRoute(
       return { statusCode: 200, body: JSON.stringify(await answer(event)) };
     } catch (error) {
       if (error instanceof WsRequestError) return { statusCode: 200, body: JSON.stringify(error.body()) };
+      if (isDependencyFailure(error)) {
+        wsLogger().warn({ err: error, route: event.requestContext.routeKey }, 'dependency unavailable');
+        const unavailable = new WsRequestError(
+          'UNAVAILABLE',
+          'Service unavailable; try again',
+          requestId(event),
+        );
+        return { statusCode: 200, body: JSON.stringify(unavailable.body()) };
+      }
       wsLogger().error({ err: error, route: event.requestContext.routeKey }, 'WebSocket route failed');
       const internal = new WsRequestError('INTERNAL', 'Internal error');
       return { statusCode: 200, body: JSON.stringify(internal.body()) };
     }
   };
+}
+
+/** The request's `id`, when its body is a JSON object that has one. */
+function requestId(event: WsEvent): number | string | null {
+  try {
+    const id = (JSON.parse(event.body ?? '') as { id?: unknown }).id;
+    return typeof id === 'number' || typeof id === 'string' ? id : null;
+  } catch {
+    return null;
+  }
 }

@@ -32,8 +32,11 @@ export interface PrivateServer {
   readonly port: number;
   /** The scratch folder holding its files and log (`redis.log`, `postgres.log`); `stop()` deletes it. */
   readonly dir: string;
-  /** Stops the server and starts it again on the same port. */
-  restart(): Promise<void>;
+  /**
+   * Stops the server and starts it again on the same port; `whileDown` runs in between
+   * (a test's requests to a server that is down).
+   */
+  restart(whileDown?: () => Promise<void>): Promise<void>;
   /** Stops the server and deletes its scratch folder. */
   stop(): Promise<void>;
 }
@@ -72,9 +75,13 @@ async function ownServer(launcher: Launcher): Promise<PrivateServer> {
     url: launcher.url,
     port: launcher.port,
     dir: launcher.dir,
-    async restart() {
+    async restart(whileDown) {
       await halt();
-      await start();
+      try {
+        await whileDown?.();
+      } finally {
+        await start();
+      }
     },
     async stop() {
       await halt();
