@@ -2,7 +2,8 @@
  * `npm run bench:db [-- --json] [--trades N] [--load N] [--queries N]`
  *
  * The persistence path: trades persisted per second by the DB processor
- * (`processor-run.ts`), then the p99 of the candle query with millions of trades
+ * (`processor-run.ts`) against the engine core's own output rate for the same stream
+ * and the processor's lag behind it, then the p99 of the candle query with millions of trades
  * stored (`load.ts`, `query-run.ts`). A scratch database of its own, dropped at the
  * end. Prints the tables, records full runs in `bench/results/` and, with `--json`,
  * prints the metrics as the last stdout line. Progress goes to stderr.
@@ -81,6 +82,9 @@ const serial = processor[0] as ProcessorBenchResult;
 const [day, month] = queries as [(typeof queries)[0], (typeof queries)[0]];
 const metrics: Record<string, Metric> = {
   trades_per_s: { value: Math.round(serial.tradesPerS), unit: 'trades/s' },
+  engine_trades_per_s: { value: Math.round(serial.engineTradesPerS), unit: 'trades/s' },
+  trades_per_s_ratio: { value: round(serial.tradesPerS / serial.engineTradesPerS, 2), unit: '×' },
+  lag_p99_ms: { value: Math.round(serial.lagMs?.p99 ?? 0), unit: 'ms' },
   klines_1m_24h_p99_ms: { value: round(day.p99, 2), unit: 'ms' },
   klines_1h_30d_p99_ms: { value: round(month.p99, 2), unit: 'ms' },
 };
@@ -114,6 +118,8 @@ console.log(
         ms(p.batchMs.p99),
       ]),
     ]),
+    `Engine core producing the same records at full speed: ${int(serial.engineTradesPerS)} trades/s (${serial.engineSeconds.toFixed(2)} s);` +
+      ` processor lag behind it (serial) p50 ${int(serial.lagMs?.p50 ?? 0)} ms, p99 ${int(serial.lagMs?.p99 ?? 0)} ms, max ${int(serial.lagMs?.max ?? 0)} ms`,
     '',
     `Stored: ${int(load.trades)} trades over ${int((load.lastTime - load.firstTime) / 86_400_000)} days loaded in ${load.seconds.toFixed(1)} s through the klines trigger;` +
       ` ${int(load.klineRows)} candle rows; candles = GROUP BY of raw trades (${load.checked}): ${load.exact}`,

@@ -4,6 +4,10 @@
  * levels with market orders, cancels, deposits — and its events packed into
  * `events.fifo` messages by the engine service's own `eventsMessagesOf`, then into
  * Lambda SQS records in batches of ten, exactly as the processor receives them.
+ *
+ * The engine's own output rate is timed on the way: the core executing the commands
+ * and packing their events into messages at full speed, with each record's time of
+ * production (the execution of its last command, on the same clock as the packing).
  */
 import { Engine } from '@exchange/engine-service/core';
 import { eventsMessagesOf, type JournaledCommand } from '@exchange/engine-service/runtime';
@@ -13,6 +17,10 @@ import { mulberry32 } from '../engine/prng.js';
 
 export interface ProcessorWorkload {
   readonly batches: SQSRecord[][];
+  /** Seconds the engine core took to produce every record (commands executed and packed). */
+  readonly engineSeconds: number;
+  /** Per record, in order: ms from the engine's start until the record could be sent. */
+  readonly producedAtMs: number[];
   readonly commands: number;
   readonly messages: number;
   readonly trades: number;
@@ -36,12 +44,18 @@ export function processorWorkload(trades: number, seed = 42): ProcessorWorkload 
   let seq = 0;
   let time = Date.UTC(2025, 0, 1);
   let made = 0;
+  let engineMs = 0;
+  /** Engine time (ms) at which each seq's command finished executing. */
+  const executedAt = new Map<number, number>();
   const send = (wire: Record<string, unknown>): void => {
     const command = toEngineCommand({ requestId: `r-${seq + 1}`, ...wire }, registry);
     if (isRejection(command)) return;
     seq += 1;
     time += int(0, 40);
+    const started = performance.now();
     const result = engine.execute(command, seq, time);
+    engineMs += performance.now() - started;
+    executedAt.set(seq, engineMs);
     made += result.events.filter((e) => e.type === 'TRADE').length;
     journaled.push({ requestId: `r-${seq}`, accountId: String(wire.accountId), result });
   };
@@ -88,7 +102,15 @@ export function processorWorkload(trades: number, seed = 42): ProcessorWorkload 
       }
     }
   }
+  const packing = performance.now();
   const messages = eventsMessagesOf(journaled, registry);
+  const packingMs = performance.now() - packing;
+  // Packing spread over the commands in proportion to their execution time.
+  const scale = (engineMs + packingMs) / engineMs;
+  const producedAtMs = messages.map((m) => {
+    const last = Number(m.deduplicationId.split(/[-.]/)[1]);
+    return (executedAt.get(last) ?? engineMs) * scale;
+  });
   const records = messages.map(
     (m, index): SQSRecord => ({
       messageId: `m-${index}`,
@@ -112,5 +134,13 @@ export function processorWorkload(trades: number, seed = 42): ProcessorWorkload 
   const batches: SQSRecord[][] = [];
   for (let b = 0; b < records.length; b += 10) batches.push(records.slice(b, b + 10));
   const events = journaled.reduce((n, j) => n + j.result.events.filter((e) => e.type !== 'DEPTH').length, 0);
-  return { batches, commands: journaled.length, messages: messages.length, trades: made, events };
+  return {
+    batches,
+    engineSeconds: (engineMs + packingMs) / 1_000,
+    producedAtMs,
+    commands: journaled.length,
+    messages: messages.length,
+    trades: made,
+    events,
+  };
 }
