@@ -13,11 +13,17 @@
  * | `FANOUT_HEALTH_PORT`     | `4003`                                    |
  * | `FANOUT_CONCURRENCY`     | `64` posts in flight                      |
  * | `FANOUT_MAX_QUEUED`      | `1000` frames per connection, then it is dropped |
+ * | `FANOUT_POST_INTERVAL_MS`| `100`: least time between posts of native frames to one connection |
+ * | `FANOUT_SHARD`           | `0/1`: `i/n` serves the connections whose id hashes to shard `i` of `n` |
+ *
+ * Run `n` processes with `FANOUT_SHARD=0/n` … `FANOUT_SHARD=(n-1)/n` (each its own
+ * `FANOUT_HEALTH_PORT`) to serve more connections than one process can.
  *
  * SIGTERM/SIGINT: stop reading, post what is queued, exit 0.
  */
 import { createMarketRegistry, redisKeys, wsKeys } from '@exchange/protocol';
 import { pino } from 'pino';
+import { parseShard } from './fanout/connection-shard.js';
 import { startFanout } from './fanout/fanout.js';
 
 const logger = pino({ name: 'fanout', level: process.env.LOG_LEVEL ?? 'info' });
@@ -40,6 +46,8 @@ const fanout = await startFanout({
   depthIntervalMs: Number(env('DEPTH_INTERVAL_MS', '100')),
   concurrency: Number(env('FANOUT_CONCURRENCY', '64')),
   maxQueuedFrames: Number(env('FANOUT_MAX_QUEUED', '1000')),
+  minPostIntervalMs: Number(env('FANOUT_POST_INTERVAL_MS', '100')),
+  shard: parseShard(env('FANOUT_SHARD', '0/1')),
   healthPort: Number(env('FANOUT_HEALTH_PORT', '4003')),
   logger,
 });

@@ -1,6 +1,7 @@
 /**
- * POST over Node's own `http`/`https` with a keep-alive agent: the one transport call
- * the SQS client makes. Node's modules cost a Lambda bundle nothing, where an HTTP
+ * Requests over Node's own `http`/`https` with a keep-alive agent: the one transport
+ * call the SQS client makes (and the fan-out's `@connections` client, with its own
+ * path and method). Node's modules cost a Lambda bundle nothing, where an HTTP
  * client package (undici, ~450 KiB minified) would take every function that sends to
  * SQS over its 1 MB budget; with keep-alive and Nagle off, a call is one write and one
  * read on a warm connection.
@@ -46,14 +47,28 @@ export class KeepAlivePost {
    * @throws on a broken connection, a timeout, or when `signal` aborts
    */
   post(headers: Record<string, string>, body: string, signal?: AbortSignal): Promise<PostAnswer> {
+    return this.send('POST', '/', headers, body, signal);
+  }
+
+  /**
+   * Sends `body` with `method` to `path` (already URI-encoded) with `headers`.
+   * @throws on a broken connection, a timeout, or when `signal` aborts
+   */
+  send(
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body: string,
+    signal?: AbortSignal,
+  ): Promise<PostAnswer> {
     return new Promise((resolve, reject) => {
       const request = this.request(
         {
           protocol: this.origin.protocol,
           hostname: this.origin.hostname,
           port: this.origin.port,
-          path: '/',
-          method: 'POST',
+          path,
+          method,
           headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
           agent: this.agent,
           ...(signal === undefined ? {} : { signal }),

@@ -2,11 +2,12 @@
  * The bench's WebSocket clients, in a process of their own (forked by `main.ts`):
  * connects `--clients` sockets to the stream API, subscribes each to the market's
  * trades and depth, and measures every message: delivery latency (arrival − the
- * engine's event `time`), count, and gaps (a trade id or depth update id that does not
- * follow the previous one).
+ * engine's event `time`), count, gaps (a trade id or depth update id that does not
+ * follow the previous one), and the WebSocket messages each connection received (one
+ * per post to `@connections`, whatever number of stream frames it carries).
  *
  * IPC: parent sends `{ url, clients, market }`; child answers `ready`; `measure` resets
- * the counters; `report` answers with the histogram and counts.
+ * the counters; `report` answers with the histogram, counts and the messages per socket.
  */
 import WebSocket from 'ws';
 import { LatencyHistogram } from './latency-histogram.js';
@@ -28,6 +29,8 @@ let messages = 0;
 let gaps = 0;
 let measuring = false;
 const sockets: WebSocket[] = [];
+/** WebSocket messages received per socket while measuring. */
+const received = new Map<WebSocket, number>();
 
 function client(setup: Setup): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -38,6 +41,7 @@ function client(setup: Setup): Promise<void> {
     const depth = `depth@${setup.market}`;
     socket.on('message', (raw) => {
       const now = Date.now();
+      if (measuring) received.set(socket, (received.get(socket) ?? 0) + 1);
       const parsed = JSON.parse(raw.toString()) as Frame | Frame[];
       for (const frame of Array.isArray(parsed) ? parsed : [parsed]) {
         if (frame.result !== undefined || (frame.stream === undefined && 'id' in frame)) {
@@ -90,6 +94,7 @@ process.on('message', async (message: { type: string } & Partial<Setup>) => {
       histogram = new LatencyHistogram();
       messages = 0;
       gaps = 0;
+      received.clear();
       measuring = true;
       break;
     case 'report':
@@ -99,6 +104,7 @@ process.on('message', async (message: { type: string } & Partial<Setup>) => {
         histogram: histogram.toArray(),
         messages,
         gaps,
+        postsPerSocket: sockets.map((socket) => received.get(socket) ?? 0),
         open: sockets.filter((s) => s.readyState === WebSocket.OPEN).length,
       });
       break;

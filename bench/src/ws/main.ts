@@ -1,17 +1,20 @@
 /**
- * `npm run bench:ws [-- --json] [--clients N] [--trades-per-s T] [--seconds S] [--warmup W]`
+ * `npm run bench:ws [-- --json] [--clients N] [--trades-per-s T] [--seconds S] [--warmup W] [--shards K]`
  *
  * The WebSocket streams under load: `--clients` sockets (1,000) on the API Gateway
  * WebSocket emulator, each subscribed to `trades@SOL_USDC` and `depth@SOL_USDC`, while
  * `--trades-per-s` trades (200) flow through the real engine (orders sent to fauxqs).
- * The fan-out runs as its own process (`engine-service/src/fanout-main.ts`), the
+ * The fan-out runs as its own process (`engine-service/src/fanout-main.ts`; `--shards`
+ * of them, each serving its share of the connections: `FANOUT_SHARD=i/K`), the
  * clients in another (`clients-child.ts`); the engine, fauxqs and the emulator run here.
  *
  * Measured over `--seconds` after `--warmup`: delivery latency from the engine's event
  * (`time` of the trade, or of the newest diff in a merged depth message) to the
  * client, messages delivered per second over all clients, and gaps (a trade id or
  * depth update id that does not follow the previous one on a client, or a client
- * dropped). Prints tables, records the run in `bench/results/`, and with `--json`
+ * dropped); and what the fan-out costs: WebSocket messages per connection per second
+ * (each one post to `@connections`; the 99th percentile over connections) and the
+ * fan-out process's CPU per frame delivered. Prints tables, records the run in `bench/results/`, and with `--json`
  * prints the metrics as the last stdout line. Progress goes to stderr.
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
@@ -52,13 +55,14 @@ const { values } = parseArgs({
     'trades-per-s': { type: 'string', default: '200' },
     seconds: { type: 'string', default: '20' },
     warmup: { type: 'string', default: '3' },
+    shards: { type: 'string', default: '1' },
     help: { type: 'boolean', default: false },
   },
   strict: true,
 });
 if (values.help) {
   console.log(
-    'usage: npm run bench:ws -- [--json] [--clients 1000] [--trades-per-s 200] [--seconds 20] [--warmup 3]',
+    'usage: npm run bench:ws -- [--json] [--clients 1000] [--trades-per-s 200] [--seconds 20] [--warmup 3] [--shards 1]',
   );
   process.exit(0);
 }
@@ -68,6 +72,7 @@ const options = {
   tradesPerS: integer('trades-per-s', 10),
   seconds: integer('seconds', 1),
   warmup: integer('warmup', 0),
+  shards: integer('shards', 1),
 };
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const loadAtStart = os.loadavg()[0] ?? 0;
@@ -107,26 +112,34 @@ const engine = await startEngineService({
 const api = await startWebSocketApi({ log: () => {} });
 log(`emulator ${api.url}; engine ${engine.health.url}`);
 
-// 2. the fan-out, its own process
-const fanout = spawn(process.execPath, ['--import', 'tsx', FANOUT_MAIN], {
-  env: {
-    ...process.env,
-    WS_MANAGEMENT_ENDPOINT: api.managementEndpoint,
-    FANOUT_HEALTH_PORT: '0',
-    LOG_LEVEL: 'info',
-  },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const fanoutHealth = await new Promise<string>((resolve, reject) => {
-  let buffered = '';
-  fanout.stdout?.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString();
-    const match = /"health":"([^"]+)"/.exec(buffered);
-    if (match?.[1] !== undefined) resolve(match[1]);
-  });
-  fanout.once('exit', (code) => reject(new Error(`fan-out exited with ${code}`)));
-});
-log(`fan-out ${fanoutHealth}`);
+// 2. the fan-outs, one process per shard
+const fanouts = Array.from({ length: options.shards }, (_, shard) =>
+  spawn(process.execPath, ['--import', 'tsx', FANOUT_MAIN], {
+    env: {
+      ...process.env,
+      WS_MANAGEMENT_ENDPOINT: api.managementEndpoint,
+      FANOUT_HEALTH_PORT: '0',
+      FANOUT_SHARD: `${shard}/${options.shards}`,
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }),
+);
+const fanoutHealth = await Promise.all(
+  fanouts.map(
+    (fanout) =>
+      new Promise<string>((resolve, reject) => {
+        let buffered = '';
+        fanout.stdout?.on('data', (chunk: Buffer) => {
+          buffered += chunk.toString();
+          const match = /"health":"([^"]+)"/.exec(buffered);
+          if (match?.[1] !== undefined) resolve(match[1]);
+        });
+        fanout.once('exit', (code) => reject(new Error(`fan-out exited with ${code}`)));
+      }),
+  ),
+);
+log(`fan-out ${fanoutHealth.join(', ')}`);
 
 // 3. the clients, their own process
 const clients: ChildProcess = fork(CLIENTS_CHILD, [], {
@@ -207,13 +220,29 @@ const flow = (async () => {
 
 // 5. warm up, measure, collect
 await sleep(options.warmup * 1000);
-const statsOf = async () => (await (await fetch(fanoutHealth)).json()) as Record<string, number>;
+/** The fan-outs' numeric counters, summed over the shards. */
+const statsOf = async () => {
+  const sum: Record<string, number> = {};
+  for (const url of fanoutHealth) {
+    const stats = (await (await fetch(url)).json()) as Record<string, unknown>;
+    for (const [key, value] of Object.entries(stats)) {
+      if (typeof value === 'number') sum[key] = (sum[key] ?? 0) + value;
+    }
+  }
+  return sum;
+};
 const fanoutBefore = await statsOf();
 const engineBefore = (await (await fetch(engine.health.url)).json()) as { lastSeq: number };
 clients.send({ type: 'measure' });
 const started = Date.now();
 await sleep(options.seconds * 1000);
-const report = fromClients<{ histogram: number[]; messages: number; gaps: number; open: number }>('report');
+const report = fromClients<{
+  histogram: number[];
+  messages: number;
+  gaps: number;
+  open: number;
+  postsPerSocket: number[];
+}>('report');
 clients.send({ type: 'report' });
 const result = await report;
 const elapsedS = (Date.now() - started) / 1000;
@@ -227,18 +256,23 @@ histogram.merge(result.histogram);
 const tradesPerS = (engineAfter.lastSeq - engineBefore.lastSeq) / 2 / elapsedS;
 const delta = (key: string) => ((fanoutAfter[key] ?? 0) - (fanoutBefore[key] ?? 0)) / elapsedS;
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
+const postRates = result.postsPerSocket.map((posts) => posts / elapsedS).sort((a, b) => a - b);
+const postsP99 = postRates[Math.max(0, Math.ceil(0.99 * postRates.length) - 1)] ?? 0;
+const cpuPerFrame = delta('cpuUs') / Math.max(1, delta('frames'));
 const metrics: Record<string, Metric> = {
   delivery_p50_ms: { value: round(histogram.percentile(0.5), 1), unit: 'ms' },
   delivery_p99_ms: { value: round(histogram.percentile(0.99), 1), unit: 'ms' },
   messages_per_s: { value: Math.round(result.messages / elapsedS), unit: 'messages/s' },
   gaps: { value: result.gaps, unit: 'gaps' },
+  posts_per_connection_per_s: { value: round(postsP99, 1), unit: 'posts/s' },
+  fanout_cpu_us_per_frame: { value: round(cpuPerFrame, 2), unit: 'µs' },
 };
 
 // 6. shut down
 clients.send({ type: 'close' });
 await once(clients, 'exit');
-fanout.kill('SIGTERM');
-await once(fanout, 'exit');
+for (const fanout of fanouts) fanout.kill('SIGTERM');
+await Promise.all(fanouts.map((fanout) => once(fanout, 'exit')));
 await api.close();
 await engine.stop();
 sqsClient.destroy();
@@ -248,7 +282,7 @@ await redis.stop();
 const host = machine(loadAtStart);
 
 const lines = [
-  `WebSocket streams: ${options.clients} clients on trades@${MARKET} + depth@${MARKET}, ${options.tradesPerS} trades/s offered`,
+  `WebSocket streams: ${options.clients} clients on trades@${MARKET} + depth@${MARKET}, ${options.tradesPerS} trades/s offered, ${options.shards} fan-out shard(s)`,
   `(${round(tradesPerS, 1)} trades/s applied; ${lateTicks} late order ticks); ${elapsedS.toFixed(1)} s measured after ${options.warmup} s warm-up`,
   table([
     ['measure', 'value'],
@@ -262,10 +296,12 @@ const lines = [
     ['fan-out posts / s', String(Math.round(delta('posts')))],
     ['fan-out frames / s', String(Math.round(delta('frames')))],
     ['frames per post', (delta('frames') / Math.max(1, delta('posts'))).toFixed(1)],
+    ['posts / connection / s, p99 over connections', String(metrics.posts_per_connection_per_s?.value)],
+    ['fan-out CPU per frame, µs', String(metrics.fanout_cpu_us_per_frame?.value)],
     ['fan-out slow drops, gone', `${fanoutAfter.slowDropped ?? 0}, ${fanoutAfter.gone ?? 0}`],
   ]),
   '',
-  `target: delivery_p99_ms < 100 → ${(metrics.delivery_p99_ms?.value ?? Infinity) < 100 ? 'met' : 'NOT met'}; gaps = 0 → ${result.gaps === 0 ? 'met' : 'NOT met'}`,
+  `target: delivery_p99_ms < 100 → ${(metrics.delivery_p99_ms?.value ?? Infinity) < 100 ? 'met' : 'NOT met'}; posts_per_connection_per_s ≤ 10 → ${postsP99 <= 10 ? 'met' : 'NOT met'}; gaps = 0 → ${result.gaps === 0 ? 'met' : 'NOT met'}`,
 ];
 console.log(lines.join('\n'));
 

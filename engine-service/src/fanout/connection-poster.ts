@@ -1,13 +1,22 @@
 /**
  * Posts frames to WebSocket connections through API Gateway's `@connections` API, so
- * that no connection can hold up another:
+ * that no connection can hold up another and each costs a bounded number of posts:
  *
  * - **one queue per connection**, at most one post in flight per connection (frames
  *   arrive in order), and at most `concurrency` posts in flight overall, over
  *   keep-alive sockets;
- * - **adaptive batching**: while a connection's post is in flight its native frames
- *   pile up, and the next post sends them together as one JSON array (at most
- *   `maxBatchBytes`); Binance frames always go one per message;
+ * - **adaptive coalescing, bounded per second**: a connection that is idle and whose
+ *   last post started at least `minPostIntervalMs` ago gets its frame at once; otherwise
+ *   its native frames pile up (while its post is in flight, then until the interval
+ *   since its last post has passed) and the next post sends them together as one JSON
+ *   array. With the default 100 ms that is at most 10 posts of native frames per
+ *   connection per second, whatever the event rate, against the account's shared
+ *   `@connections` quota (10,000 requests/s) and its per-message billing;
+ * - **API Gateway's limits**: a coalesced message stays within `maxBatchBytes` (UTF-8
+ *   bytes; API Gateway takes messages up to 128 KiB and delivers them in frames of
+ *   32 KiB); a single frame over it cannot be posted at all and is dropped, counted;
+ * - **Binance's per-event streams** (`@trade`, `@bookTicker`, …) go one event per
+ *   message, as Binance clients expect, and at once: each costs one post;
  * - **slow consumers are dropped**: a connection with more than `maxQueuedFrames`
  *   waiting is disconnected (`DeleteConnection`) and forgotten, rather than served
  *   with holes in its streams — a client that missed depth diffs could not keep an
@@ -19,21 +28,22 @@
  * - **lost registrations**: {@link ConnectionPoster.closeLost} disconnects a connection
  *   the registry no longer knows (Redis lost its data), so its client reconnects.
  */
-import {
-  type ApiGatewayManagementApiClient,
-  DeleteConnectionCommand,
-  PostToConnectionCommand,
-} from '@aws-sdk/client-apigatewaymanagementapi';
 import type { Logger } from 'pino';
+import type { ConnectionsApi } from './connections-client.js';
+
+/** API Gateway's cap on one message posted to a connection. */
+export const MAX_MESSAGE_BYTES = 128 * 1024;
 
 export interface ConnectionPosterOptions {
-  readonly client: ApiGatewayManagementApiClient;
+  readonly client: ConnectionsApi;
   /** Posts in flight at most, over all connections. Default 64. */
   readonly concurrency?: number;
   /** Frames waiting per connection before it is dropped as too slow. Default 1000. */
   readonly maxQueuedFrames?: number;
-  /** Largest batched message. Default 96 KiB (API Gateway's limit is 128 KiB). */
+  /** Largest coalesced message, in UTF-8 bytes. Default and most {@link MAX_MESSAGE_BYTES}. */
   readonly maxBatchBytes?: number;
+  /** Least time between the starts of two posts of native frames to one connection. Default 100 ms. */
+  readonly minPostIntervalMs?: number;
   /** Called once for a connection that is gone or was dropped: clean the registry. */
   readonly onGone: (connectionId: string, why: 'gone' | 'slow' | 'lost') => void;
   readonly logger: Logger;
@@ -48,15 +58,25 @@ export interface PosterStats {
   /** Connections closed because their registration vanished (Redis lost its data). */
   lost: number;
   throttled: number;
+  /** Posts sent again after a failure other than throttling (a timed-out post may have arrived: its frames then arrive twice). */
+  retried: number;
   failedFrames: number;
   inFlight: number;
   queuedFrames: number;
+  /** Frames over `maxBatchBytes`, which no post can carry. */
+  oversizeFrames: number;
 }
 
 interface Queue {
   frames: string[];
+  /** UTF-8 size of each frame. */
+  bytes: number[];
   batchable: boolean[];
   head: number;
+  /** When this connection's last post started (ms). */
+  lastPostAt: number;
+  /** Set while the connection waits for its interval to pass. */
+  timer: NodeJS.Timeout | undefined;
   /** A payload to post again (throttled or failed), with the frames it holds. */
   retry: { readonly payload: string; readonly frames: number } | undefined;
   attempts: number;
@@ -77,14 +97,17 @@ export class ConnectionPoster {
     slowDropped: 0,
     lost: 0,
     throttled: 0,
+    retried: 0,
     failedFrames: 0,
     inFlight: 0,
     queuedFrames: 0,
+    oversizeFrames: 0,
   };
-  private readonly client: ApiGatewayManagementApiClient;
+  private readonly client: ConnectionsApi;
   private readonly concurrency: number;
   private readonly maxQueuedFrames: number;
   private readonly maxBatchBytes: number;
+  private readonly minPostIntervalMs: number;
   private readonly onGone: ConnectionPosterOptions['onGone'];
   private readonly logger: Logger;
   private readonly queues = new Map<string, Queue>();
@@ -101,20 +124,32 @@ export class ConnectionPoster {
     this.client = options.client;
     this.concurrency = options.concurrency ?? 64;
     this.maxQueuedFrames = options.maxQueuedFrames ?? 1000;
-    this.maxBatchBytes = options.maxBatchBytes ?? 96 * 1024;
+    this.maxBatchBytes = Math.min(options.maxBatchBytes ?? MAX_MESSAGE_BYTES, MAX_MESSAGE_BYTES);
+    this.minPostIntervalMs = options.minPostIntervalMs ?? 100;
     this.onGone = options.onGone;
     this.logger = options.logger;
   }
 
-  /** Queues one frame for a connection. */
-  enqueue(connectionId: string, frame: string, batchable: boolean): void {
+  /**
+   * Queues one frame for a connection; `bytes` is its UTF-8 size (computed once by the
+   * caller for a frame that goes to many connections).
+   */
+  enqueue(connectionId: string, frame: string, batchable: boolean, bytes = Buffer.byteLength(frame)): void {
     if (this.closed.has(connectionId)) return;
+    if (bytes > this.maxBatchBytes) {
+      this.stats.oversizeFrames++;
+      this.logger.warn({ connectionId, bytes }, 'frame over the message limit dropped');
+      return;
+    }
     let queue = this.queues.get(connectionId);
     if (queue === undefined) {
       queue = {
         frames: [],
+        bytes: [],
         batchable: [],
         head: 0,
+        lastPostAt: 0,
+        timer: undefined,
         retry: undefined,
         attempts: 0,
         inFlight: false,
@@ -127,6 +162,7 @@ export class ConnectionPoster {
       return;
     }
     queue.frames.push(frame);
+    queue.bytes.push(bytes);
     queue.batchable.push(batchable);
     this.stats.queuedFrames++;
     this.markReady(connectionId, queue);
@@ -149,7 +185,7 @@ export class ConnectionPoster {
     this.stats.lost++;
     this.logger.info({ connectionId }, 'connection whose registration vanished closed');
     this.closeConnection(connectionId, 'lost');
-    this.client.send(new DeleteConnectionCommand({ ConnectionId: connectionId })).catch(() => {});
+    this.client.delete(connectionId).catch(() => {});
   }
 
   /** Resolves once nothing is queued or in flight. */
@@ -158,13 +194,31 @@ export class ConnectionPoster {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Stops the backoff timer; posts in flight finish on their own. */
+  /** Stops the timers; posts in flight finish on their own. */
   close(): void {
     clearTimeout(this.resumeTimer);
+    for (const queue of this.queues.values()) clearTimeout(queue.timer);
   }
 
+  /**
+   * Puts the connection in line for a post: at once when its next message is a
+   * per-event frame (or a retry) or its interval has passed, else when it passes.
+   */
   private markReady(connectionId: string, queue: Queue): void {
-    if (queue.ready || queue.inFlight) return;
+    if (queue.ready || queue.inFlight || queue.timer !== undefined) return;
+    const wait =
+      queue.retry === undefined && queue.batchable[queue.head] === true
+        ? queue.lastPostAt + this.minPostIntervalMs - Date.now()
+        : 0;
+    if (wait > 0) {
+      queue.timer = setTimeout(() => {
+        queue.timer = undefined;
+        if (this.queues.get(connectionId) !== queue) return;
+        this.markReady(connectionId, queue);
+        this.pump();
+      }, wait);
+      return;
+    }
     queue.ready = true;
     this.ready.push(connectionId);
   }
@@ -205,9 +259,9 @@ export class ConnectionPoster {
     const first = queue.frames[queue.head] as string;
     let end = queue.head + 1;
     if (queue.batchable[queue.head]) {
-      let bytes = first.length;
+      let bytes = (queue.bytes[queue.head] as number) + 2;
       while (end < queue.frames.length && queue.batchable[end]) {
-        bytes += (queue.frames[end] as string).length + 1;
+        bytes += (queue.bytes[end] as number) + 1;
         if (bytes > this.maxBatchBytes) break;
         end++;
       }
@@ -217,10 +271,12 @@ export class ConnectionPoster {
     queue.head = end;
     if (queue.head === queue.frames.length) {
       queue.frames = [];
+      queue.bytes = [];
       queue.batchable = [];
       queue.head = 0;
     } else if (queue.head > 256) {
       queue.frames = queue.frames.slice(queue.head);
+      queue.bytes = queue.bytes.slice(queue.head);
       queue.batchable = queue.batchable.slice(queue.head);
       queue.head = 0;
     }
@@ -230,11 +286,12 @@ export class ConnectionPoster {
   private post(id: string, queue: Queue, batch: { payload: string; frames: number }): void {
     queue.inFlight = true;
     queue.retry = undefined;
+    queue.lastPostAt = Date.now();
     this.stats.inFlight++;
     this.stats.posts++;
-    // Through a promise even if `send` throws synchronously, so the bookkeeping below always runs.
+    // Through a promise even if `post` throws synchronously, so the bookkeeping below always runs.
     Promise.resolve()
-      .then(() => this.client.send(new PostToConnectionCommand({ ConnectionId: id, Data: batch.payload })))
+      .then(() => this.client.post(id, batch.payload))
       .then(
         () => {
           queue.attempts = 0;
@@ -280,6 +337,7 @@ export class ConnectionPoster {
     }
     queue.attempts++;
     if (queue.attempts < MAX_ATTEMPTS) {
+      this.stats.retried++;
       queue.retry = batch;
       return;
     }
@@ -296,7 +354,7 @@ export class ConnectionPoster {
     this.stats.slowDropped++;
     this.logger.info({ connectionId: id }, 'slow connection dropped');
     this.closeConnection(id, 'slow');
-    this.client.send(new DeleteConnectionCommand({ ConnectionId: id })).catch(() => {});
+    this.client.delete(id).catch(() => {});
   }
 
   private closeConnection(id: string, why: 'gone' | 'slow' | 'lost'): void {
@@ -308,6 +366,7 @@ export class ConnectionPoster {
   private discard(id: string): void {
     const queue = this.queues.get(id);
     if (queue === undefined) return;
+    clearTimeout(queue.timer);
     this.queues.delete(id);
     this.stats.queuedFrames -= queue.frames.length - queue.head + (queue.retry?.frames ?? 0);
     this.checkIdle();

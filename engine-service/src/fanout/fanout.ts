@@ -18,8 +18,14 @@
  * 4. **route**: each `md:` message goes through the {@link StreamRouter}; frames to send
  *    now go straight to the {@link ConnectionPoster}, and every `depthIntervalMs` the
  *    merged depth, tickers and candles follow;
- * 5. **post** with bounded concurrency; a connection that is gone or too slow is
- *    dropped from the view and the registry.
+ * 5. **post** with bounded concurrency and a bounded number of posts per connection
+ *    (see {@link ConnectionPoster}), through the lean {@link ConnectionsClient}; a
+ *    connection that is gone or too slow is dropped from the view and the registry.
+ *
+ * **Shards**: with `shard` `{ index, count }` the process serves only the connections
+ * whose {@link shardOf} is `index`: it reads only their members of the stream sets
+ * (filtered inside Redis) and only their `ws:changes`, so `count` processes with
+ * indexes `0 … count − 1` serve every connection exactly once.
  *
  * **When Redis loses its data** (a restart without persistence, `FLUSHALL`, a failover
  * to an empty node) the registry is gone, and the clients it listed would stay open
@@ -30,16 +36,15 @@
  * connections reconnect on their own, and the subscriptions are made again on
  * reconnection.
  */
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { type MarketRegistry, type RedisKeys, WS_DROP_CONNECTION_LUA, type WsKeys } from '@exchange/protocol';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type HealthServer, startHealthServer } from '../runtime/health.js';
-import { makeLean } from '../runtime/lean-client.js';
 import { loadCandlesInProgress } from './candle-seed.js';
 import { ConnectionPoster, type PosterStats } from './connection-poster.js';
+import { SHARD_MEMBERS_LUA, type Shard, shardOf } from './connection-shard.js';
+import { ConnectionsClient } from './connections-client.js';
 import { type Outgoing, StreamRouter } from './stream-router.js';
 import { SubscriptionView } from './subscription-view.js';
 
@@ -64,6 +69,10 @@ export interface FanoutOptions {
   readonly concurrency?: number;
   /** Frames waiting per connection before it is dropped. Default 1000. */
   readonly maxQueuedFrames?: number;
+  /** Least time between two posts of native frames to one connection. Default 100 ms (10 posts/s). */
+  readonly minPostIntervalMs?: number;
+  /** The part of the connections this process serves. Default: all (`{ index: 0, count: 1 }`). */
+  readonly shard?: Shard;
   /** `/health` port; 0 picks one; omitted: no health server. */
   readonly healthPort?: number;
   readonly logger: Logger;
@@ -84,6 +93,15 @@ export interface FanoutStats extends PosterStats {
   readonly connections: number;
   readonly streams: number;
   readonly messages: number;
+  /** The process's CPU time since it started (user + system), in µs. */
+  readonly cpuUs: number;
+  readonly shard: string;
+}
+
+/** The process's CPU time so far, in µs. */
+function cpuUs(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
 }
 
 /** Starts the fan-out; see the module comment for what it does in which order. */
@@ -95,22 +113,22 @@ export async function startFanout(options: FanoutOptions): Promise<RunningFanout
   const subscriber = new Redis(options.redisUrl);
   commands.on('error', (error) => logger.warn({ err: error }, 'redis'));
   subscriber.on('error', (error) => logger.warn({ err: error }, 'redis subscriber'));
-  const maxSockets = options.concurrency ?? 64;
+  const shard = options.shard ?? { index: 0, count: 1 };
+  const mine = (connectionId: string) =>
+    shard.count === 1 || shardOf(connectionId, shard.count) === shard.index;
   const local = options.managementEndpoint.startsWith('http://');
-  const client = new ApiGatewayManagementApiClient({
+  // The emulator accepts any signature; in AWS the task role's credentials, which the
+  // SDK client's provider chain finds and refreshes, sign the posts.
+  const sdk = new ApiGatewayManagementApiClient({
     endpoint: options.managementEndpoint,
     region: options.region,
-    maxAttempts: 1,
-    requestHandler: {
-      httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
-      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
-      requestTimeout: 5000,
-    },
-    // The emulator accepts any signature; in AWS the task role's credentials are used.
-    ...(local ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
   });
-  // Retry bookkeeping stays with maxAttempts 1: the poster retries.
-  makeLean(client);
+  const client = new ConnectionsClient({
+    endpoint: options.managementEndpoint,
+    region: options.region,
+    credentials: local ? { accessKeyId: 'local', secretAccessKey: 'local' } : sdk.config.credentials,
+    connections: options.concurrency ?? 64,
+  });
   let messages = 0;
 
   const forget = (connectionId: string) => {
@@ -130,6 +148,7 @@ export async function startFanout(options: FanoutOptions): Promise<RunningFanout
     client,
     concurrency: options.concurrency,
     maxQueuedFrames: options.maxQueuedFrames,
+    minPostIntervalMs: options.minPostIntervalMs,
     onGone: forget,
     logger,
   });
@@ -138,7 +157,8 @@ export async function startFanout(options: FanoutOptions): Promise<RunningFanout
     for (const { stream, frame, batchable } of frames) {
       const subscribers = view.subscribers(stream);
       if (subscribers === undefined) continue;
-      for (const id of subscribers) poster.enqueue(id, frame, batchable);
+      const bytes = Buffer.byteLength(frame);
+      for (const id of subscribers) poster.enqueue(id, frame, batchable, bytes);
     }
   };
 
@@ -194,7 +214,10 @@ export async function startFanout(options: FanoutOptions): Promise<RunningFanout
     const served = new Set(view.connectionIds());
     const streams = await commands.smembers(ws.streams);
     const pipeline = commands.pipeline();
-    for (const stream of streams) pipeline.smembers(ws.stream(stream));
+    for (const stream of streams) {
+      if (shard.count === 1) pipeline.smembers(ws.stream(stream));
+      else pipeline.eval(SHARD_MEMBERS_LUA, 1, ws.stream(stream), shard.index, shard.count);
+    }
     const answers = streams.length === 0 ? [] : ((await pipeline.exec()) ?? []);
     const byConnection = new Map<string, string[]>();
     answers.forEach(([error, ids], i) => {
@@ -232,7 +255,7 @@ export async function startFanout(options: FanoutOptions): Promise<RunningFanout
   };
 
   subscriber.on('message', (channel: string, connectionId: string) => {
-    if (channel === ws.changes) refresh(connectionId);
+    if (channel === ws.changes && mine(connectionId)) refresh(connectionId);
   });
   subscriber.on('pmessage', (_pattern: string, channel: string, message: string) => {
     const stream = options.redisKeys.streamOf(channel);
@@ -277,6 +300,8 @@ export async function startFanout(options: FanoutOptions): Promise<RunningFanout
     connections: view.connections,
     streams: view.streams,
     messages,
+    cpuUs: cpuUs(),
+    shard: `${shard.index}/${shard.count}`,
   });
   const health =
     options.healthPort === undefined
@@ -285,7 +310,10 @@ export async function startFanout(options: FanoutOptions): Promise<RunningFanout
           port: options.healthPort,
           state: async () => ({ status: 'ok', ...stats() }),
         });
-  logger.info({ endpoint: options.managementEndpoint }, 'fan-out running');
+  logger.info(
+    { endpoint: options.managementEndpoint, shard: `${shard.index}/${shard.count}` },
+    'fan-out running',
+  );
 
   return {
     health,
@@ -301,7 +329,8 @@ export async function startFanout(options: FanoutOptions): Promise<RunningFanout
       poster.close();
       await health?.close();
       commands.disconnect();
-      client.destroy();
+      client.close();
+      sdk.destroy();
     },
   };
 }

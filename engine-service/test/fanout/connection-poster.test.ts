@@ -1,15 +1,16 @@
 /**
- * Integration: the poster against the WebSocket emulator's real `@connections` API.
+ * Integration: the poster and its lean `@connections` client against the WebSocket
+ * emulator's real `@connections` API.
  */
 import { once } from 'node:events';
-import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import { startWebSocketApi, type WebSocketApi } from '@exchange/localstack';
 import { pino } from 'pino';
 import WebSocket from 'ws';
 import { ConnectionPoster } from '../../src/fanout/connection-poster.js';
+import { ConnectionsClient } from '../../src/fanout/connections-client.js';
 
 let api: WebSocketApi;
-let client: ApiGatewayManagementApiClient;
+let client: ConnectionsClient;
 const connected: string[] = [];
 
 beforeAll(async () => {
@@ -25,16 +26,15 @@ beforeAll(async () => {
     ],
     log: () => {},
   });
-  client = new ApiGatewayManagementApiClient({
+  client = new ConnectionsClient({
     endpoint: api.managementEndpoint,
     region: 'us-east-1',
-    maxAttempts: 1,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
 });
 
 afterAll(async () => {
-  client.destroy();
+  client.close();
   await api.close();
 });
 
@@ -47,7 +47,15 @@ async function open(): Promise<{ socket: WebSocket; id: string; messages: string
   return { socket, id: connected.at(-1) as string, messages };
 }
 
-function poster(options: { concurrency?: number; maxQueuedFrames?: number }, gone: Array<[string, string]>) {
+function poster(
+  options: {
+    concurrency?: number;
+    maxQueuedFrames?: number;
+    maxBatchBytes?: number;
+    minPostIntervalMs?: number;
+  },
+  gone: Array<[string, string]>,
+) {
   return new ConnectionPoster({
     client,
     ...options,
@@ -100,5 +108,42 @@ describe('ConnectionPoster', () => {
     expect(gone).toEqual([[id, 'slow']]);
     expect(code).toBe(1001);
     expect(posts.stats).toMatchObject({ slowDropped: 1, queuedFrames: 0 });
+  });
+
+  it('holds native frames that come within the interval after a post and sends them together', async () => {
+    // Prepare: an interval far longer than the test's steps
+    const { socket, id, messages } = await open();
+    const posts = poster({ minPostIntervalMs: 300 }, []);
+    posts.enqueue(id, '{"n":1}', true);
+    await posts.idle();
+    while (messages.length < 1) await once(socket, 'message');
+    // Act: the connection is idle, but its last post is more recent than the interval
+    posts.enqueue(id, '{"n":2}', true);
+    await new Promise((resolve) => setImmediate(resolve));
+    posts.enqueue(id, '{"n":3}', true);
+    await posts.idle();
+    while (messages.length < 2) await once(socket, 'message');
+    // Assess
+    expect(messages).toEqual(['{"n":1}', '[{"n":2},{"n":3}]']);
+    expect(posts.stats).toMatchObject({ posts: 2, frames: 3 });
+    socket.close();
+  });
+
+  it('keeps every coalesced message within the byte limit, counted in UTF-8, and drops a frame over it', async () => {
+    // Prepare: two 7-byte frames make 17 bytes, three 25; two 10-byte "é" frames make 23
+    const { socket, id, messages } = await open();
+    const posts = poster({ concurrency: 1, maxBatchBytes: 22 }, []);
+    // Act: the first goes alone while the others wait
+    for (let i = 1; i <= 5; i++) posts.enqueue(id, `{"n":${i}}`, true);
+    posts.enqueue(id, '{"n":"é"}', true);
+    posts.enqueue(id, '{"n":"é"}', true);
+    posts.enqueue(id, '{"n":"0123456789012345"}', true);
+    await posts.idle();
+    while (messages.length < 5) await once(socket, 'message');
+    // Assess
+    expect(messages).toEqual(['{"n":1}', '[{"n":2},{"n":3}]', '[{"n":4},{"n":5}]', '{"n":"é"}', '{"n":"é"}']);
+    expect(messages.every((m) => Buffer.byteLength(m) <= 22)).toBe(true);
+    expect(posts.stats).toMatchObject({ frames: 7, oversizeFrames: 1, queuedFrames: 0 });
+    socket.close();
   });
 });

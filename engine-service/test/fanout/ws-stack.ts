@@ -2,7 +2,8 @@
  * The streaming stack in one process for the fan-out's integration tests: a scratch
  * PostgreSQL database (engine and functions migrations), Redis under a prefix of its
  * own, fauxqs, the real engine service, the API Gateway WebSocket emulator serving the
- * real `WS_ROUTES` handlers, and the fan-out posting to the emulator's `@connections`.
+ * real `WS_ROUTES` handlers, and the fan-out posting to the emulator's `@connections`
+ * (or several, one per shard).
  */
 import { randomBytes } from 'node:crypto';
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
@@ -39,7 +40,10 @@ import { migrateEngineDatabase } from '../../src/runtime/journal/index.js';
 /** A running stack. */
 export interface WsStack {
   readonly api: WebSocketApi;
+  /** The first fan-out (shard 0). */
   readonly fanout: RunningFanout;
+  /** Every fan-out, by shard index. */
+  readonly fanouts: readonly RunningFanout[];
   readonly engine: RunningEngineService;
   readonly db: ScratchDatabase;
   readonly redis: Redis;
@@ -55,6 +59,8 @@ export interface WsStack {
 export interface WsStackOptions {
   /** The fan-out's per-connection queue cap. */
   readonly maxQueuedFrames?: number;
+  /** Fan-out processes, each serving its shard of the connections. Default 1. */
+  readonly shards?: number;
 }
 
 /** Starts everything; `close()` stops it in reverse order and drops the database. */
@@ -87,23 +93,31 @@ export async function startWsStack(options: WsStackOptions = {}): Promise<WsStac
   });
   const api = await startWebSocketApi({ log: () => {} });
   const ws = wsKeys(prefix);
-  const fanout = await startFanout({
-    registry,
-    redisUrl: redisService.url,
-    redisKeys: keys,
-    wsKeys: ws,
-    managementEndpoint: api.managementEndpoint,
-    region: sqs.region,
-    databaseUrl: db.url,
-    maxQueuedFrames: options.maxQueuedFrames,
-    logger,
-  });
+  const count = options.shards ?? 1;
+  const fanouts = await Promise.all(
+    Array.from({ length: count }, (_, index) =>
+      startFanout({
+        registry,
+        redisUrl: redisService.url,
+        redisKeys: keys,
+        wsKeys: ws,
+        managementEndpoint: api.managementEndpoint,
+        region: sqs.region,
+        databaseUrl: db.url,
+        maxQueuedFrames: options.maxQueuedFrames,
+        shard: { index, count },
+        logger,
+      }),
+    ),
+  );
+  const fanout = fanouts[0] as RunningFanout;
   const sqsClient: SQSClient = createSqsClient(sqs);
   const redis = new Redis(redisService.url);
 
   return {
     api,
     fanout,
+    fanouts,
     engine,
     db,
     redis,
@@ -133,7 +147,7 @@ export async function startWsStack(options: WsStackOptions = {}): Promise<WsStac
     },
     async close() {
       await api.close();
-      await fanout.stop();
+      for (const running of fanouts) await running.stop();
       await engine.stop();
       sqsClient.destroy();
       redis.disconnect();
