@@ -1,16 +1,18 @@
 /**
- * Child process of the end-to-end benchmark: the whole exchange as `npm start` runs it
- * (market makers included), on free ports, with its own database and Redis prefix.
- * Prints `{"port": <REST port>}`, runs until SIGTERM, then stops it all.
+ * Child process of the end-to-end and order-path benchmarks: the whole exchange as
+ * `npm start` runs it (the UI left out; the market makers too with
+ * `BENCH_MARKET_MAKERS=false`), on free ports, with its own database and Redis prefix.
+ * Prints `{"port": <REST port>}`, runs until SIGTERM, then stops it all. Its own pid is
+ * the orchestrator's: the API emulator and the handlers run in it.
  */
 import { randomBytes } from 'node:crypto';
 import { createScratchDatabase, startExchange } from '@exchange/localstack';
 
-const prefix = `bench-e2e-${randomBytes(4).toString('hex')}:`;
+const prefix = `bench-${randomBytes(4).toString('hex')}:`;
 const db = await createScratchDatabase({ prefix: 'bench_end_to_end' });
 const exchange = await startExchange({
   ports: { sqs: 0, httpApi: 0, webSocketApi: 0, engineHealth: 0, fanoutHealth: 0 },
-  marketMakers: true,
+  marketMakers: process.env.BENCH_MARKET_MAKERS !== 'false',
   env: {
     DATABASE_URL: db.url,
     REDIS_PREFIX: prefix,

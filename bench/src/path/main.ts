@@ -89,7 +89,10 @@ try {
 
   // b. the whole path
   log('b. starting the stack (market makers and UI off)…');
-  const stack = await child<{ port: number }>(new URL('./stack-child.ts', import.meta.url), process.env);
+  const stack = await child<{ port: number }>(new URL('../e2e/exchange-child.ts', import.meta.url), {
+    ...process.env,
+    BENCH_MARKET_MAKERS: 'false',
+  });
   try {
     const port = stack.ready.port;
     log(`signing up and funding ${ACCOUNTS} accounts…`);

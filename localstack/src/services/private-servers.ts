@@ -18,6 +18,7 @@ import { findPostgresBinDir, findRedisServer } from './binaries.js';
 import { startChildServer } from './child-server.js';
 import { findFreePort } from './free-port.js';
 import { selectOne, selectOneCreatingDatabase } from './postgres-client.js';
+import { redisServerArgs } from './redis.js';
 import { pingRedis } from './redis-client.js';
 import type { RunningService } from './running-service.js';
 import { withDatabase } from './service-url.js';
@@ -112,18 +113,7 @@ export async function startPrivateRedis(options: PrivateServerOptions = {}): Pro
       startChildServer({
         name: 'redis-server',
         command: binary,
-        args: [
-          '--port',
-          String(port),
-          '--bind',
-          '127.0.0.1',
-          '--dir',
-          dir,
-          '--save',
-          '',
-          '--appendonly',
-          'no',
-        ],
+        args: redisServerArgs(port, dir),
         dataDir: dir,
         logFile: join(dir, 'redis.log'),
         url,

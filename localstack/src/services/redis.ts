@@ -10,6 +10,15 @@ import { localUrl } from './service-url.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
+/**
+ * `redis-server`'s arguments for a local server on `port` with its files in `dir`:
+ * read models and pub/sub only, so nothing to persist (no RDB or AOF files), as an
+ * ElastiCache node that fails over to an empty one.
+ */
+export function redisServerArgs(port: number, dir: string): string[] {
+  return ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'];
+}
+
 const redis: ServiceSpec = {
   service: 'redis',
   envVar: 'REDIS_URL',
@@ -25,19 +34,7 @@ const redis: ServiceSpec = {
     return startChildServer({
       name: 'redis-server',
       command: binary,
-      // Read models and pub/sub only: nothing to persist, so no RDB or AOF files.
-      args: [
-        '--port',
-        String(port),
-        '--bind',
-        '127.0.0.1',
-        '--dir',
-        dataDir,
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-      ],
+      args: redisServerArgs(port, dataDir),
       dataDir,
       logFile: join(dataDir, 'redis.log'),
       url,
