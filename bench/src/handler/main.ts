@@ -4,7 +4,7 @@
  * a stand-in engine in another process (`order-responder.ts`) answers each order on
  * its reply channel. A measurement, not a test: it prints one JSON line.
  *
- * Run: `npx tsx functions/test/perf/order-cpu.ts [orders=5000] [inFlight=16]`
+ * Run: `npm run bench:handler -- [orders=5000] [inFlight=16]`
  */
 import { fork } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -20,7 +20,7 @@ const WARM_UP = 500;
 
 const redis = await ensureRedis();
 const prefix = `perf-${randomBytes(6).toString('hex')}:`;
-const { migrateFunctionsDatabase } = await import('../../src/db/migrate.js');
+const { migrateFunctionsDatabase } = await import('@exchange/functions/db/migrate');
 const db = await createScratchDatabase({ prefix: 'order_cpu', migrate: migrateFunctionsDatabase });
 const sqs = await startLocalSqs({ port: 0, queues: QUEUE_DEFINITIONS });
 Object.assign(process.env, {
@@ -38,9 +38,9 @@ const responder = fork(
   { execArgv: ['--import', 'tsx'] },
 );
 
-const { accountStore } = await import('../../src/accounts/account-store.js');
-const { hmacSha256Hex } = await import('../../src/auth/signature.js');
-const { newOrderHandler } = await import('../../src/http/v3/trading.js');
+const { accountStore } = await import('@exchange/functions/accounts/account-store');
+const { hmacSha256Hex } = await import('@exchange/functions/auth/signature');
+const { newOrderHandler } = await import('@exchange/functions/http/v3/trading');
 const accounts: { readonly apiKey: string; readonly secretKey: string }[] = [];
 for (let i = 0; i < ACCOUNTS; i++) accounts.push(await accountStore().createAccount());
 
@@ -102,10 +102,10 @@ const wallMs = performance.now() - wallStart;
 
 responder.send('stop');
 await new Promise((resolve) => responder.once('exit', resolve));
-const { closeDatabase } = await import('../../src/db/pool.js');
-const { closeRedis } = await import('../../src/db/redis.js');
-const { closeReplies } = await import('../../src/engine-client/replies.js');
-const { resetOrdersQueue } = await import('../../src/engine-client/orders-queue.js');
+const { closeDatabase } = await import('@exchange/functions/db/pool');
+const { closeRedis } = await import('@exchange/functions/db/redis');
+const { closeReplies } = await import('@exchange/functions/engine-client/replies');
+const { resetOrdersQueue } = await import('@exchange/functions/engine-client/orders-queue');
 await Promise.all([closeReplies(), closeRedis(), closeDatabase()]);
 resetOrdersQueue();
 await sqs.close();
