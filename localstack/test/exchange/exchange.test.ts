@@ -5,39 +5,27 @@
  * reconcile balances between the engine (REST, from its Redis read models) and the
  * ledger (PostgreSQL). Then the engine is restarted mid-trading: nothing is lost.
  */
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Credentials, ExchangeClient, readConfig, startBots } from '@exchange/market-maker';
+import { type Credentials, type ExchangeClient, readConfig, startBots } from '@exchange/market-maker';
 import pg from 'pg';
-import { type RunningExchange, startExchange } from '../../src/exchange/exchange.js';
-import { createScratchDatabase, type ScratchDatabase } from '../../src/index.js';
+import type { RunningExchange } from '../../src/exchange/exchange.js';
+import { startTestExchange, type TestExchange } from './test-exchange.js';
 
-const prefix = `e2e-${randomBytes(4).toString('hex')}:`;
-let db: ScratchDatabase;
+let stack: TestExchange;
 let exchange: RunningExchange;
 let client: ExchangeClient;
-const output: string[] = [];
+let output: string[];
+let prefix: string;
 
 beforeAll(async () => {
-  db = await createScratchDatabase({ prefix: 'exchange_end_to_end' });
-  exchange = await startExchange({
-    ports: { sqs: 0, httpApi: 0, webSocketApi: 0, engineHealth: 0, fanoutHealth: 0 },
-    marketMakers: false,
-    env: { DATABASE_URL: db.url, REDIS_PREFIX: prefix, LEASE_KEY: `${prefix}engine:lease` },
-    // Kept for the failure message, not printed.
-    writer: (service) => (line) => {
-      output.push(`${service} │ ${line}`);
-      if (output.length > 500) output.shift();
-    },
-  });
-  client = new ExchangeClient({ baseUrl: exchange.urls.rest as string, attempts: 20 });
+  stack = await startTestExchange('end-to-end');
+  ({ exchange, client, output, prefix } = stack);
 }, 120_000);
 
 afterAll(async () => {
-  await exchange?.close();
-  await db?.drop();
+  await stack?.close();
 }, 120_000);
 
 async function signUp(label: string): Promise<Credentials> {
@@ -162,7 +150,7 @@ describe('the exchange, end to end', () => {
     expect(bobTrades).toHaveLength(2);
 
     // balances: the engine (REST) and the ledger (PostgreSQL) agree to the last unit
-    const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+    const pool = new pg.Pool({ connectionString: stack.databaseUrl, max: 2 });
     try {
       for (const who of [alice, bob]) {
         const fromApi = await apiBalances(who);

@@ -3,34 +3,23 @@
  * and Redis prefix, no market makers). The engine is SIGKILLed by pid, as the OOM killer
  * would; the supervisor says so, starts it again, and the exchange answers orders again.
  */
-import { createHmac, randomBytes } from 'node:crypto';
-import { type Credentials, ExchangeClient } from '@exchange/market-maker';
-import { type ExchangeStatus, type RunningExchange, startExchange } from '../../src/exchange/exchange.js';
-import { createScratchDatabase, type ScratchDatabase } from '../../src/index.js';
+import { createHmac } from 'node:crypto';
+import type { Credentials, ExchangeClient } from '@exchange/market-maker';
+import type { ExchangeStatus, RunningExchange } from '../../src/exchange/exchange.js';
+import { startTestExchange, type TestExchange } from './test-exchange.js';
 
-const prefix = `supervision-${randomBytes(4).toString('hex')}:`;
-let db: ScratchDatabase;
+let stack: TestExchange;
 let exchange: RunningExchange;
 let client: ExchangeClient;
-const output: string[] = [];
+let output: string[];
 
 beforeAll(async () => {
-  db = await createScratchDatabase({ prefix: 'exchange_supervision' });
-  exchange = await startExchange({
-    ports: { sqs: 0, httpApi: 0, webSocketApi: 0, engineHealth: 0, fanoutHealth: 0 },
-    marketMakers: false,
-    env: { DATABASE_URL: db.url, REDIS_PREFIX: prefix, LEASE_KEY: `${prefix}engine:lease` },
-    writer: (service) => (line) => {
-      output.push(`${service} │ ${line}`);
-      if (output.length > 500) output.shift();
-    },
-  });
-  client = new ExchangeClient({ baseUrl: exchange.urls.rest as string, attempts: 20 });
+  stack = await startTestExchange('supervision');
+  ({ exchange, client, output } = stack);
 }, 120_000);
 
 afterAll(async () => {
-  await exchange?.close();
-  await db?.drop();
+  await stack?.close();
 }, 120_000);
 
 /** Polls the status until `done` holds. */
