@@ -15,6 +15,8 @@ const config = {
     '<rootDir>/market-maker',
     '<rootDir>/bench',
     '<rootDir>/frontend',
+    '<rootDir>/smoke',
+    '<rootDir>/scripts',
   ],
   testMatch: ['**/test/**/*.test.ts'],
   transform: {
@@ -24,7 +26,7 @@ const config = {
     ],
   },
   // ESM-only dependencies that Jest's CommonJS runtime must have compiled.
-  transformIgnorePatterns: ['/node_modules/(?!(node-pg-migrate|@middy)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(node-pg-migrate|@middy|@noble|@scure)/)'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 60_000,
   // Some suites share module-level clients (a Lambda instance's Redis or pool) across

@@ -21,23 +21,25 @@
  *
  * SIGTERM/SIGINT: stop reading, post what is queued, exit 0.
  */
-import { createMarketRegistry, redisKeys, wsKeys } from '@exchange/protocol';
+import {
+  createMarketRegistry,
+  DEFAULT_DATABASE_URL,
+  DEFAULT_REDIS_URL,
+  redisKeys,
+  wsKeys,
+} from '@exchange/protocol';
 import { pino } from 'pino';
+import { env } from './env.js';
 import { parseShard } from './fanout/connection-shard.js';
 import { startFanout } from './fanout/fanout.js';
 
 const logger = pino({ name: 'fanout', level: process.env.LOG_LEVEL ?? 'info' });
 
-function env(name: string, fallback: string): string {
-  const value = process.env[name];
-  return value === undefined || value === '' ? fallback : value;
-}
-
 const prefix = env('REDIS_PREFIX', '');
-const databaseUrl = env('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/exchange');
+const databaseUrl = env('DATABASE_URL', DEFAULT_DATABASE_URL);
 const fanout = await startFanout({
   registry: createMarketRegistry(),
-  redisUrl: env('REDIS_URL', 'redis://127.0.0.1:6379'),
+  redisUrl: env('REDIS_URL', DEFAULT_REDIS_URL),
   redisKeys: redisKeys(prefix),
   wsKeys: wsKeys(prefix),
   managementEndpoint: env('WS_MANAGEMENT_ENDPOINT', 'http://127.0.0.1:4001/local'),

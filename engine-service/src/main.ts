@@ -3,27 +3,31 @@
  * from the environment; SIGTERM/SIGINT finish the batch in hand and exit 0; a lost
  * lease or a failed journal write exits 1 (ECS restarts it, recovery takes over).
  *
- * Run Node with `--no-allocation-site-pretenuring --max-semi-space-size=64` (see
- * src/core/README.md and the README's engine-service benchmark). Every
+ * Run Node with the flags of `ENGINE_NODE_FLAGS` (`@exchange/protocol`, where each is
+ * explained; the Dockerfile and `npm run engine` carry them). Every
  * setting has a default for the local cloud; tests set their own queues, Redis
  * prefix, lease key and timings through the same variables.
  */
-import { createMarketRegistry, EVENTS_QUEUE, ORDERS_QUEUE, redisKeys } from '@exchange/protocol';
+import {
+  createMarketRegistry,
+  DEFAULT_DATABASE_URL,
+  DEFAULT_REDIS_URL,
+  DEFAULT_SQS_ENDPOINT,
+  EVENTS_QUEUE,
+  ORDERS_QUEUE,
+  redisKeys,
+} from '@exchange/protocol';
 import { pino } from 'pino';
+import { env } from './env.js';
 import { startEngineService } from './runtime/engine-service.js';
 
 const logger = pino({ name: 'engine', level: process.env.LOG_LEVEL ?? 'info' });
 
-function env(name: string, fallback: string): string {
-  const value = process.env[name];
-  return value === undefined || value === '' ? fallback : value;
-}
-
 const service = await startEngineService({
   registry: createMarketRegistry(),
-  databaseUrl: env('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/exchange'),
-  redisUrl: env('REDIS_URL', 'redis://127.0.0.1:6379'),
-  sqsEndpoint: env('SQS_ENDPOINT', 'http://127.0.0.1:4566'),
+  databaseUrl: env('DATABASE_URL', DEFAULT_DATABASE_URL),
+  redisUrl: env('REDIS_URL', DEFAULT_REDIS_URL),
+  sqsEndpoint: env('SQS_ENDPOINT', DEFAULT_SQS_ENDPOINT),
   region: env('AWS_REGION', 'us-east-1'),
   ordersQueue: env('ORDERS_QUEUE', ORDERS_QUEUE.name),
   eventsQueue: env('EVENTS_QUEUE', EVENTS_QUEUE.name),

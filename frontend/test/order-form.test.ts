@@ -114,6 +114,50 @@ describe('order form validation (unit)', () => {
     expect(amountForPercent(market, 'BUY', '', 100, rich)).toBeUndefined();
   });
 
+  it('checks a stop-limit order’s stop price and price on the tick grid, totals it at its limit price', () => {
+    const sell = {
+      side: 'SELL',
+      type: 'STOP_LOSS_LIMIT',
+      price: '94.00',
+      stopPrice: '95.00',
+      amount: '2',
+    } as const;
+    const check = validateOrder(market, sell, rich);
+    expect(check.ok).toBe(true);
+    expect(check.total).toBe('188.00');
+    expect(check.fee).toBe('0.376'); // taker's 0.2 %: once fired it may take
+    const noStop = validateOrder(market, { ...sell, stopPrice: '' }, rich);
+    expect([noStop.ok, noStop.errors.stopPrice]).toEqual([false, 'Enter a stop price']);
+    const offTick = validateOrder(market, { ...sell, stopPrice: '95.005' }, rich);
+    expect(offTick.errors.stopPrice).toBe('Stop price has at most 2 decimals');
+    const noPrice = validateOrder(market, { ...sell, type: 'TAKE_PROFIT_LIMIT', price: '' }, rich);
+    expect(noPrice.errors.price).toBe('Enter a price');
+    const broke = validateOrder(market, { ...sell, side: 'BUY', amount: '200' }, rich);
+    expect(broke.errors.total).toBe('Insufficient USDC: 10000 available');
+  });
+
+  it('builds a stop-limit’s wire body: GTC at its price, with its stop price', () => {
+    expect(
+      orderBody(market, {
+        side: 'BUY',
+        type: 'TAKE_PROFIT_LIMIT',
+        price: '90.',
+        stopPrice: '91.5',
+        amount: '1',
+        postOnly: true,
+        ioc: true,
+      }),
+    ).toEqual({
+      market: 'SOL_USDC',
+      side: 'BUY',
+      type: 'TAKE_PROFIT_LIMIT',
+      quantity: '1',
+      price: '90',
+      stopPrice: '91.5',
+      timeInForce: 'GTC',
+    });
+  });
+
   it('builds the wire body', () => {
     expect(orderBody(market, { side: 'BUY', type: 'LIMIT', price: '100.', amount: '1', ioc: true })).toEqual({
       market: 'SOL_USDC',

@@ -37,6 +37,46 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   { method: 'DELETE', path: '/api/v1/keys', handler: 'http/v1/accounts', export: 'revokeKey' },
   ...MARKET_DATA_ROUTES,
   ...TRADING_ROUTES,
+  // Binance's listen keys (functions/src/http/v3/user-data-stream.ts).
+  {
+    method: 'POST',
+    path: '/api/v3/userDataStream',
+    handler: 'http/v3/user-data-stream',
+    export: 'openStream',
+  },
+  {
+    method: 'PUT',
+    path: '/api/v3/userDataStream',
+    handler: 'http/v3/user-data-stream',
+    export: 'keepAliveStream',
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v3/userDataStream',
+    handler: 'http/v3/user-data-stream',
+    export: 'closeStream',
+  },
+  // Binance's /sapi account subset (functions/src/http/v3/sapi.ts).
+  { method: 'GET', path: '/sapi/v1/system/status', handler: 'http/v3/sapi', export: 'systemStatus' },
+  { method: 'GET', path: '/sapi/v1/asset/tradeFee', handler: 'http/v3/sapi', export: 'tradeFee' },
+  {
+    method: 'GET',
+    path: '/sapi/v1/capital/deposit/address',
+    handler: 'http/v3/sapi',
+    export: 'depositAddressOf',
+  },
+  {
+    method: 'POST',
+    path: '/sapi/v1/capital/withdraw/apply',
+    handler: 'http/v3/sapi',
+    export: 'withdrawApply',
+  },
+  {
+    method: 'GET',
+    path: '/sapi/v1/capital/withdraw/history',
+    handler: 'http/v3/sapi',
+    export: 'withdrawHistory',
+  },
   // Unknown paths under each face: 404 in that face's error format.
   { method: 'ANY', path: '/api/v1/{proxy+}', handler: 'http/not-found', export: 'v1' },
   { method: 'ANY', path: '/api/v3/{proxy+}', handler: 'http/not-found', export: 'v3' },

@@ -7,6 +7,8 @@
  * fan-out that delivers stream messages runs beside the engine (`engine-service/src/fanout`).
  */
 
+import { WS_API_METHOD_NAMES } from './ws/api-method-names.js';
+
 /**
  * Picks a message's route key from its JSON body: `{"method":"SUBSCRIBE",…}` goes to the
  * `SUBSCRIBE` route. Binance's stream API frames requests this way, so its clients work
@@ -47,4 +49,8 @@ export const WS_ROUTES: readonly WsRoute[] = [
     timeoutSeconds: 10,
   },
   { routeKey: '$default', handler: 'ws/subscribe', export: 'fallback', timeoutSeconds: 10 },
+  // Binance's WebSocket API (`{"id","method","params"}`), one route per method (ws/api.ts).
+  ...WS_API_METHOD_NAMES.map(
+    (method): WsRoute => ({ routeKey: method, handler: 'ws/api', timeoutSeconds: 29 }),
+  ),
 ];

@@ -8,6 +8,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
+import { secretsReadBy } from './bundle-graph.js';
 import { ExchangeFunction } from './constructs/exchange-function.js';
 import type { StateStack } from './state-stack.js';
 
@@ -39,7 +40,10 @@ export class DbProcessorStack extends Stack {
         EVENTS_DLQ_URL: events.deadLetterQueue.queueUrl,
         EVENTS_MAX_RECEIVE_COUNT: String(events.definition.deadLetterQueue.maxReceiveCount),
       },
-      secrets: { DATABASE_URL: state.database.connectionSecret },
+      secrets: secretsReadBy('db-processor/handler', {
+        DATABASE_URL: state.database.secretFor('dbProcessor'),
+        REDIS_AUTH_TOKEN: state.redis.authToken,
+      }),
       description: 'events.fifo → PostgreSQL',
     }).function;
     fn.addEventSource(

@@ -11,14 +11,15 @@ import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { ApiStack } from './api-stack.js';
 import { REPO_ROOT } from './paths.js';
 import type { StateStack } from './state-stack.js';
+import type { WebSocketStack } from './websocket-stack.js';
 
 /** Props of {@link EngineStack}. */
 export interface EngineStackProps extends StackProps {
   readonly state: StateStack;
-  readonly api: ApiStack;
+  /** The WebSocket API the fan-out posts to. */
+  readonly webSocket: WebSocketStack;
 }
 
 /** The engine's health endpoint (`ENGINE_HEALTH_PORT`). */
@@ -84,7 +85,7 @@ export class EngineStack extends Stack {
 
   constructor(scope: Construct, id: string, props: EngineStackProps) {
     super(scope, id, props);
-    const { state, api } = props;
+    const { state, webSocket } = props;
     const { config } = state;
     this.cluster = new ecs.Cluster(this, 'cluster', {
       vpc: state.vpc,
@@ -96,10 +97,13 @@ export class EngineStack extends Stack {
       ignoreMode: IgnoreMode.DOCKER,
       exclude: IMAGE_CONTEXT_EXCLUDES,
     });
-    const database = state.database.containerAccess();
+    // Each service logs in as its own database role (see ExchangeDatabase).
+    const engineDatabase = state.database.containerAccess('engine');
+    // The Redis URL is built in the container from the injected AUTH token.
+    const redisUrl = [`REDIS_URL="${state.redis.urlWithTokenFrom('REDIS_AUTH_TOKEN')}"`];
+    const redisSecrets = { REDIS_AUTH_TOKEN: ecs.Secret.fromSecretsManager(state.redis.authToken) };
     const common = {
       AWS_REGION: this.region,
-      REDIS_URL: state.redis.url,
       REDIS_PREFIX: '',
       LOG_LEVEL: 'info',
       NODE_ENV: 'production',
@@ -122,7 +126,7 @@ export class EngineStack extends Stack {
     engineTask.addContainer('engine', {
       image,
       essential: true,
-      command: database.command([...NODE, 'engine.mjs']),
+      command: engineDatabase.command([...NODE, 'engine.mjs'], redisUrl),
       environment: {
         ...common,
         SQS_ENDPOINT: state.sqsEndpoint,
@@ -131,7 +135,7 @@ export class EngineStack extends Stack {
         LEASE_KEY: 'engine:lease',
         ENGINE_HEALTH_PORT: String(HEALTH_PORT),
       },
-      secrets: database.secrets,
+      secrets: { ...engineDatabase.secrets, ...redisSecrets },
       portMappings: [{ containerPort: HEALTH_PORT }],
       // Recovery replays the journal from the last snapshot before the engine is healthy.
       healthCheck: healthCheck(HEALTH_PORT, Duration.seconds(120)),
@@ -160,21 +164,22 @@ export class EngineStack extends Stack {
           operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
         },
       });
+      const fanoutDatabase = state.database.containerAccess('fanout');
       fanoutTask.addContainer('fanout', {
         image,
         essential: true,
-        command: database.command(['node', 'fanout.mjs']),
+        command: fanoutDatabase.command(['node', 'fanout.mjs'], redisUrl),
         environment: {
           ...common,
-          WS_MANAGEMENT_ENDPOINT: api.webSocketManagementEndpoint,
+          WS_MANAGEMENT_ENDPOINT: webSocket.webSocketManagementEndpoint,
           FANOUT_HEALTH_PORT: String(FANOUT_HEALTH_PORT),
         },
-        secrets: database.secrets,
+        secrets: { ...fanoutDatabase.secrets, ...redisSecrets },
         healthCheck: healthCheck(FANOUT_HEALTH_PORT, Duration.seconds(30)),
         stopTimeout: Duration.seconds(30),
         logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'fanout', logGroup: logGroup('fanout') }),
       });
-      api.webSocketStage.grantManagementApiAccess(fanoutTask.taskRole);
+      webSocket.webSocketStage.grantManagementApiAccess(fanoutTask.taskRole);
       this.fanout = new ecs.FargateService(this, 'fanout', {
         cluster: this.cluster,
         taskDefinition: fanoutTask,

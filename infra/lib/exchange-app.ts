@@ -1,10 +1,14 @@
 /**
  * The composition of the CDK app, in deployment order:
- * state (network, Redis, PostgreSQL, queues, schema) → frontend hosting → API (REST,
- * WebSocket, UI config) → engine (+ fan-out) → DB processor → operations.
+ * state (network, Redis, PostgreSQL, queues, schema) → frontend hosting → WebSocket API →
+ * REST API (+ withdrawal settlement, UI config) → engine (+ fan-out) → DB processor →
+ * operations. The APIs are two stacks: each stays well under CloudFormation's 500
+ * resources a stack (a test holds every stack under 450).
  * Every stack is environment-agnostic: account and region come from the CLI at deploy.
+ * The one definition of a stage: the app (`bin/app.ts`) adds it to itself, the deploy
+ * pipeline (`pipeline/exchange-stage.ts`) to each of its stages.
  */
-import type { App } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
 import { ApiStack } from './api-stack.js';
 import { type StageConfig, stageConfig } from './config.js';
 import { DbProcessorStack } from './db-processor-stack.js';
@@ -12,12 +16,14 @@ import { EngineStack } from './engine-stack.js';
 import { FrontendStack } from './frontend-stack.js';
 import { OperationsStack } from './operations-stack.js';
 import { StateStack } from './state-stack.js';
+import { WebSocketStack } from './websocket-stack.js';
 
 /** The stacks of one stage. */
 export interface ExchangeStacks {
   readonly config: StageConfig;
   readonly state: StateStack;
   readonly frontend: FrontendStack;
+  readonly webSocket: WebSocketStack;
   readonly api: ApiStack;
   readonly engine: EngineStack;
   readonly dbProcessor: DbProcessorStack;
@@ -25,46 +31,65 @@ export interface ExchangeStacks {
 }
 
 /**
- * Adds the stage's stacks (from the app's context) to `app`.
+ * Adds the stage's stacks (from the context of `scope`: the app, or a pipeline's stage) to
+ * `scope`. Stack names are `Exchange-<stage>-<part>` wherever the stacks are placed.
  * @example
  * const app = new App({ context: { stage: 'prod' } });
  * const { api } = addExchangeStacks(app);
  */
-export function addExchangeStacks(app: App): ExchangeStacks {
-  const config = stageConfig(app.node);
+export function addExchangeStacks(scope: Construct): ExchangeStacks {
+  const config = stageConfig(scope.node);
   const name = (part: string) => `Exchange-${config.stage}-${part}`;
   const tags = { tags: { project: 'exchange', stage: config.stage } };
-  const state = new StateStack(app, name('State'), {
+  const state = new StateStack(scope, name('State'), {
+    stackName: name('State'),
     config,
     ...tags,
     description: 'Exchange: network and state',
   });
-  const frontend = new FrontendStack(app, name('Frontend'), { config, ...tags, description: 'Exchange: UI' });
-  const api = new ApiStack(app, name('Api'), {
+  const frontend = new FrontendStack(scope, name('Frontend'), {
+    stackName: name('Frontend'),
+    config,
+    ...tags,
+    description: 'Exchange: UI',
+  });
+  const webSocket = new WebSocketStack(scope, name('WebSocket'), {
+    stackName: name('WebSocket'),
+    state,
+    ...tags,
+    description: 'Exchange: WebSocket streams and API',
+  });
+  const api = new ApiStack(scope, name('Api'), {
+    stackName: name('Api'),
     state,
     frontend,
+    webSocket,
     ...tags,
-    description: 'Exchange: REST and WebSocket',
+    description: 'Exchange: REST',
   });
-  const engine = new EngineStack(app, name('Engine'), {
+  const engine = new EngineStack(scope, name('Engine'), {
+    stackName: name('Engine'),
     state,
-    api,
+    webSocket,
     ...tags,
     description: 'Exchange: matching engine',
   });
-  const dbProcessor = new DbProcessorStack(app, name('DbProcessor'), {
+  const dbProcessor = new DbProcessorStack(scope, name('DbProcessor'), {
+    stackName: name('DbProcessor'),
     state,
     ...tags,
     description: 'Exchange: events to PostgreSQL',
   });
-  const operations = new OperationsStack(app, name('Operations'), {
+  const operations = new OperationsStack(scope, name('Operations'), {
+    stackName: name('Operations'),
     state,
     api,
+    webSocket,
     engine,
     dbProcessor,
     frontend,
     ...tags,
     description: 'Exchange: dashboard, alarms, URLs',
   });
-  return { config, state, frontend, api, engine, dbProcessor, operations };
+  return { config, state, frontend, webSocket, api, engine, dbProcessor, operations };
 }

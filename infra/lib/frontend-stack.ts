@@ -4,6 +4,10 @@
  * from `infra/frontend-placeholder` is deployed instead, so synth never needs it.
  * `config.json` (API and WebSocket URLs) is written by the API stack, which depends
  * on this one for the origin it allows by CORS.
+ *
+ * Every response carries a Content-Security-Policy ({@link contentSecurityPolicy}): the
+ * UI keeps an API key in local storage, so a script that got in must not be able to
+ * send it anywhere but the exchange's own API and WebSocket origins.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -13,6 +17,31 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct } from 'constructs';
 import type { StageConfig } from './config.js';
+
+/**
+ * The UI's Content-Security-Policy. `connect-src`: the page's own origin (`config.json`)
+ * and the API and WebSocket origins: the custom domains when configured, else API
+ * Gateway's default endpoints in the stack's region (their ids are the API stack's,
+ * which depends on this one). Next.js's static export inlines its bootstrap scripts
+ * and styles, hence `'unsafe-inline'` for those two only.
+ */
+export function contentSecurityPolicy(config: StageConfig, region: string, urlSuffix: string): string {
+  const apiGateway = `*.execute-api.${region}.${urlSuffix}`;
+  const api = config.apiDomain ? `https://${config.apiDomain.domainName}` : `https://${apiGateway}`;
+  const ws = config.wsDomain ? `wss://${config.wsDomain.domainName}` : `wss://${apiGateway}`;
+  return [
+    "default-src 'self'",
+    `connect-src 'self' ${api} ${ws}`,
+    "script-src 'self' 'unsafe-inline'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
 /** Props of {@link FrontendStack}. */
 export interface FrontendStackProps extends StackProps {
@@ -42,6 +71,28 @@ export class FrontendStack extends Stack {
       autoDeleteObjects: true,
     });
     const custom = config.uiDomain;
+    // CloudFront's managed SECURITY_HEADERS policy, plus the CSP.
+    const headers = new cloudfront.ResponseHeadersPolicy(this, 'security-headers', {
+      comment: `${config.prefix} UI: security headers and CSP`,
+      securityHeadersBehavior: {
+        contentSecurityPolicy: {
+          contentSecurityPolicy: contentSecurityPolicy(config, this.region, this.urlSuffix),
+          override: true,
+        },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+        referrerPolicy: {
+          referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+          override: true,
+        },
+        strictTransportSecurity: {
+          accessControlMaxAge: Duration.days(365),
+          includeSubdomains: true,
+          override: true,
+        },
+        xssProtection: { protection: true, modeBlock: true, override: true },
+      },
+    });
     this.distribution = new cloudfront.Distribution(this, 'cdn', {
       comment: `${config.prefix} UI`,
       ...(custom
@@ -56,7 +107,7 @@ export class FrontendStack extends Stack {
         origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
-        responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+        responseHeadersPolicy: headers,
       },
       // A static export has one HTML file per page; unknown paths get its 404 page.
       errorResponses: [

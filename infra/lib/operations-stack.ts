@@ -11,11 +11,13 @@ import type { DbProcessorStack } from './db-processor-stack.js';
 import type { EngineStack } from './engine-stack.js';
 import type { FrontendStack } from './frontend-stack.js';
 import type { StateStack } from './state-stack.js';
+import type { WebSocketStack } from './websocket-stack.js';
 
 /** Props of {@link OperationsStack}. */
 export interface OperationsStackProps extends StackProps {
   readonly state: StateStack;
   readonly api: ApiStack;
+  readonly webSocket: WebSocketStack;
   readonly engine: EngineStack;
   readonly dbProcessor: DbProcessorStack;
   readonly frontend: FrontendStack;
@@ -30,9 +32,9 @@ export class OperationsStack extends Stack {
 
   constructor(scope: Construct, id: string, props: OperationsStackProps) {
     super(scope, id, props);
-    const { state, api, engine, dbProcessor, frontend } = props;
+    const { state, api, webSocket, engine, dbProcessor, frontend } = props;
     const { orders, events } = state;
-    const functions = [...api.functions.values(), dbProcessor.function];
+    const functions = [...api.functions.values(), ...webSocket.functions.values(), dbProcessor.function];
 
     const ordersPerSecond = new cloudwatch.MathExpression({
       expression: 'sent / PERIOD(sent)',
@@ -56,7 +58,7 @@ export class OperationsStack extends Stack {
       label: 'Lambda errors (all functions)',
       period: MINUTE,
     });
-    const wsApi = { ApiId: api.webSocketApi.apiId, Stage: api.webSocketStage.stageName };
+    const wsApi = { ApiId: webSocket.webSocketApi.apiId, Stage: webSocket.webSocketStage.stageName };
     const wsMetric = (metricName: string, label: string) =>
       new cloudwatch.Metric({
         namespace: 'AWS/ApiGateway',
@@ -168,7 +170,7 @@ export class OperationsStack extends Stack {
       value: api.httpUrl,
       description: 'REST base URL (/api/v1, /api/v3)',
     });
-    new CfnOutput(this, 'WebSocketUrl', { value: api.webSocketUrl, description: 'WebSocket streams' });
+    new CfnOutput(this, 'WebSocketUrl', { value: webSocket.webSocketUrl, description: 'WebSocket streams' });
     new CfnOutput(this, 'DashboardUrl', {
       value: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${state.config.prefix}-exchange`,
       description: 'CloudWatch dashboard',

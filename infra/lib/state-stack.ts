@@ -177,15 +177,23 @@ export class StateStack extends Stack {
 
   /**
    * Applies `functions/migrations` on deploy, before any stack that serves requests
-   * (they all depend on this one). Runs again whenever a migration file changes.
+   * (they all depend on this one), then sets each component role's password from its
+   * secret (`ROLE_DATABASE_URL_<component>`). Runs again whenever a migration file or a
+   * secret changes.
    */
   private migrateFunctionsSchema(): void {
+    const roleSecrets = Object.fromEntries(
+      Object.entries(this.database.roleSecrets).map(([component, secret]) => [
+        `ROLE_DATABASE_URL_${component}`,
+        secret,
+      ]),
+    );
     const migrator = new ExchangeFunction(this, 'functions-migrations', {
       platform: this.functionPlatform,
       entry: join(REPO_ROOT, 'infra', 'lambda', 'migrate-functions.ts'),
       description: 'Applies functions/migrations (custom resource)',
       timeout: Duration.minutes(5),
-      secrets: { DATABASE_URL: this.database.connectionSecret },
+      secrets: { DATABASE_URL: this.database.connectionSecret, ...roleSecrets },
       commandHooks: {
         beforeBundling: () => [],
         beforeInstall: () => [],
@@ -204,6 +212,7 @@ export class StateStack extends Stack {
       properties: {
         migrations: migrationsDigest(),
         databaseSecret: this.database.connectionSecret.secretArn,
+        roleSecrets: Object.values(roleSecrets).map((secret) => secret.secretArn),
       },
     });
     // The migrator reaches the secret and the database through the endpoints and the NAT.

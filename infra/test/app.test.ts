@@ -10,6 +10,7 @@ import { WS_ROUTES } from '@exchange/functions/ws-routes';
 import { EVENTS_QUEUE, ORDERS_QUEUE, QUEUE_DEFINITIONS } from '@exchange/protocol';
 import { type Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { dropsConnections, sendsCommands } from '../lib/bundle-graph.js';
 import { PLACEHOLDER_FRONTEND_DIR } from '../lib/config.js';
 import { groupRoutesByHandler } from '../lib/route-functions.js';
 import { type SynthesizedApp, synthesizedApp } from './synthesized-app.js';
@@ -36,6 +37,39 @@ function exchangeFunctions(stack: Stack): [string, Resource][] {
   );
 }
 
+/** Our functions of the API stacks, each with the handler module it runs and its role's policies. */
+function routeFunctions(): {
+  module: string;
+  role: string;
+  env: Record<string, unknown>;
+  policies: string;
+}[] {
+  const found = [];
+  for (const [stack, routes] of [
+    [app.api, HTTP_ROUTES],
+    [app.webSocket, WS_ROUTES],
+  ] as const) {
+    const policies = resources(stack, 'AWS::IAM::Policy');
+    for (const group of groupRoutesByHandler<{ handler: string; export?: string }>(routes)) {
+      const [, fn] =
+        exchangeFunctions(stack).find(
+          ([, r]) => r.Metadata?.['aws:cdk:path'] === `${stack.stackName}/${group.id}/function/Resource`,
+        ) ?? [];
+      if (fn === undefined) throw new Error(`no function ${group.id}`);
+      const role = JSON.stringify(fn.Properties.Role).match(/"([^"]+)","Arn"/)?.[1] ?? '';
+      found.push({
+        module: group.handlerModule,
+        role: `${stack.stackName}/${role}`,
+        env: (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables,
+        policies: JSON.stringify(
+          policies.filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(`"${role}"`)),
+        ),
+      });
+    }
+  }
+  return found;
+}
+
 /** The first container of the task definition whose logical id starts with `prefix`. */
 interface Container {
   readonly Name: string;
@@ -55,11 +89,32 @@ beforeAll(() => {
 }, 300_000);
 
 describe('every stack', () => {
+  const stacks = () => [
+    app.state,
+    app.frontend,
+    app.webSocket,
+    app.api,
+    app.engine,
+    app.dbProcessor,
+    app.operations,
+  ];
+
   it('is environment-agnostic (account and region come from the CLI at deploy)', () => {
-    for (const stack of [app.state, app.frontend, app.api, app.engine, app.dbProcessor, app.operations]) {
+    for (const stack of stacks()) {
       expect(Token.isUnresolved(stack.account)).toBe(true);
       expect(Token.isUnresolved(stack.region)).toBe(true);
     }
+  });
+
+  it("stays under 450 resources, with room below CloudFormation's 500 for more routes", () => {
+    expect(app.assembly.stacks.map((s) => s.stackName).sort()).toEqual(
+      stacks()
+        .map((s) => s.stackName)
+        .sort(),
+    );
+    const counts = app.assembly.stacks.map((s) => [s.stackName, Object.keys(s.template.Resources).length]);
+    expect(counts.filter(([, count]) => Number(count) >= 450)).toEqual([]);
+    expect(counts.every(([, count]) => Number(count) > 0)).toBe(true);
   });
 });
 
@@ -153,29 +208,36 @@ describe('network and state', () => {
 });
 
 describe('API', () => {
-  const routeKeys = () =>
-    resources(app.api, 'AWS::ApiGatewayV2::Route').map(([, r]) => String(r.Properties.RouteKey));
+  const routeKeys = (stack: Stack) =>
+    resources(stack, 'AWS::ApiGatewayV2::Route').map(([, r]) => String(r.Properties.RouteKey));
 
   it('wires every REST route of HTTP_ROUTES', () => {
-    const keys = routeKeys();
+    const keys = routeKeys(app.api);
     for (const route of HTTP_ROUTES) expect(keys).toContain(`${route.method} ${route.path}`);
   });
 
-  it('wires every WebSocket route of WS_ROUTES', () => {
-    const keys = routeKeys();
+  it('wires every WebSocket route of WS_ROUTES, in the WebSocket stack', () => {
+    const keys = routeKeys(app.webSocket);
     for (const route of WS_ROUTES) expect(keys).toContain(route.routeKey);
   });
 
-  it('gives each handler module and export one function calling that export', () => {
-    const handlers = exchangeFunctions(app.api).map(([, r]) => String(r.Metadata?.['aws:cdk:path']));
-    for (const group of groupRoutesByHandler([...HTTP_ROUTES, ...WS_ROUTES])) {
-      expect(handlers).toContain(`Exchange-dev-Api/${group.id}/function/Resource`);
-      template(app.api).hasResourceProperties('AWS::Lambda::Function', {
-        Handler: `index.${group.exportName}`,
-        Description: Match.anyValue(),
-      });
-    }
-  });
+  it.each([
+    ['REST', 'Api', HTTP_ROUTES],
+    ['WebSocket', 'WebSocket', WS_ROUTES],
+  ] as const)(
+    'gives each %s handler module and export one function calling that export',
+    (_, part, routes) => {
+      const stack = part === 'Api' ? app.api : app.webSocket;
+      const handlers = exchangeFunctions(stack).map(([, r]) => String(r.Metadata?.['aws:cdk:path']));
+      for (const group of groupRoutesByHandler<{ handler: string; export?: string }>(routes)) {
+        expect(handlers).toContain(`Exchange-dev-${part}/${group.id}/function/Resource`);
+        template(stack).hasResourceProperties('AWS::Lambda::Function', {
+          Handler: `index.${group.exportName}`,
+          Description: Match.anyValue(),
+        });
+      }
+    },
+  );
 
   it('routes each REST route to the function of its handler export', () => {
     const integrations = template(app.api).findResources('AWS::ApiGatewayV2::Integration');
@@ -214,19 +276,20 @@ describe('API', () => {
     });
   });
 
-  it('gives the WebSocket API a stage and selects routes by the message method', () => {
-    template(app.api).hasResourceProperties('AWS::ApiGatewayV2::Api', {
+  it('gives the WebSocket API a stage with access logs and selects routes by the message method', () => {
+    template(app.webSocket).hasResourceProperties('AWS::ApiGatewayV2::Api', {
       ProtocolType: 'WEBSOCKET',
       RouteSelectionExpression: '$request.body.method',
     });
-    template(app.api).hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+    template(app.webSocket).hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: 'dev',
       AutoDeploy: true,
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('connectionId') },
     });
   });
 
   it('runs every function on Node 22, arm64, in the VPC', () => {
-    for (const stack of [app.api, app.dbProcessor, app.state]) {
+    for (const stack of [app.api, app.webSocket, app.dbProcessor, app.state]) {
       for (const [, fn] of exchangeFunctions(stack)) {
         expect(fn.Properties).toMatchObject({
           Runtime: 'nodejs22.x',
@@ -237,41 +300,93 @@ describe('API', () => {
     }
   });
 
-  it('gives the REST functions their environment, and secrets only as ARNs', () => {
-    for (const [, fn] of exchangeFunctions(app.api)) {
+  it('gives the API functions their environment, and secrets only as ARNs', () => {
+    for (const [, fn] of [...exchangeFunctions(app.api), ...exchangeFunctions(app.webSocket)]) {
       const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
       expect(env).toMatchObject({
         STAGE: 'dev',
         REDIS_URL: expect.anything(),
         SQS_ENDPOINT: expect.anything(),
-        DATABASE_URL_SECRET_ARN: expect.anything(),
         NODE_EXTRA_CA_CERTS: '/var/runtime/ca-cert.pem',
       });
       expect(env.DATABASE_URL).toBeUndefined();
       expect(env.API_SECRET_KEY).toBeUndefined();
+      expect(env.REDIS_AUTH_TOKEN).toBeUndefined();
     }
+  });
+
+  it('gives each function only the secrets its code reads, the database as the API role', () => {
+    const apiRoleSecret = app.api.resolve(app.state.database.secretFor('api').secretArn);
+    const envOf = (id: string): Record<string, unknown> => {
+      const found = exchangeFunctions(app.api).find(([key]) => key.startsWith(id.replace(/-/g, '')));
+      if (found === undefined) throw new Error(`no function ${id}`);
+      return (found[1].Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    };
+    const health = envOf('http-health-handler');
+    expect(health.DATABASE_URL_SECRET_ARN).toBeUndefined();
+    expect(health.API_SECRET_KEY_SECRET_ARN).toBeUndefined();
+    const accounts = envOf('http-v1-accounts');
+    expect(accounts.DATABASE_URL_SECRET_ARN).toEqual(apiRoleSecret);
+    expect(accounts.API_SECRET_KEY_SECRET_ARN).toBeDefined();
+    expect(accounts.REDIS_AUTH_TOKEN_SECRET_ARN).toBeDefined();
   });
 
   it('lets exactly the functions that send commands send to orders.fifo, and nothing else', () => {
-    const ordersQueue = app.api.resolve(app.state.orders.queue.queueArn);
-    const senders = new Set<string>();
-    for (const [id, policy] of resources(app.api, 'AWS::IAM::Policy')) {
-      for (const statement of (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] })
-        .Statement) {
-        const actions = [statement.Action].flat().map(String);
-        if (actions.some((a) => a.startsWith('sqs:'))) {
-          expect(actions.every((a) => a.startsWith('sqs:Send') || a.startsWith('sqs:Get'))).toBe(true);
-          expect(JSON.stringify(statement.Resource)).toBe(JSON.stringify(ordersQueue));
-          senders.add(id);
+    for (const [stack, ordersQueue] of [app.api, app.webSocket].map(
+      (s) => [s, s.resolve(app.state.orders.queue.queueArn)] as const,
+    )) {
+      for (const [, policy] of resources(stack, 'AWS::IAM::Policy')) {
+        for (const statement of (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] })
+          .Statement) {
+          const actions = [statement.Action].flat().map(String);
+          if (actions.some((a) => a.startsWith('sqs:'))) {
+            expect(actions.every((a) => a.startsWith('sqs:Send') || a.startsWith('sqs:Get'))).toBe(true);
+            expect(JSON.stringify(statement.Resource)).toBe(JSON.stringify(ordersQueue));
+          }
         }
       }
     }
-    expect([...senders].some((id) => id.startsWith('httpv1tradingplaceorder'))).toBe(true);
-    expect([...senders].some((id) => id.startsWith('httpv3marketdata'))).toBe(false);
+    const functions = routeFunctions();
+    for (const fn of functions) {
+      const sends = sendsCommands(fn.module);
+      expect([fn.module, fn.policies.includes('sqs:SendMessage')]).toEqual([fn.module, sends]);
+      expect([fn.module, fn.env.ORDERS_QUEUE_URL !== undefined]).toEqual([fn.module, sends]);
+    }
+    const sending = (module: string) => functions.find((f) => f.module === module)?.policies.includes('sqs:');
+    expect(sending('http/v1/trading')).toBe(true);
+    expect(sending('ws/api')).toBe(true);
+    expect(sending('http/v3/market-data')).toBe(false);
+  });
+
+  it('lets exactly the functions that revoke keys close WebSocket connections, on that stage only', () => {
+    const functions = routeFunctions();
+    for (const fn of functions) {
+      const drops = dropsConnections(fn.module);
+      expect([fn.module, fn.policies.includes('execute-api:ManageConnections')]).toEqual([fn.module, drops]);
+      expect([fn.module, fn.env.WS_MANAGEMENT_ENDPOINT !== undefined]).toEqual([fn.module, drops]);
+    }
+    const accounts = functions.filter((f) => f.module === 'http/v1/accounts');
+    expect(accounts.some((f) => f.policies.includes('/dev/*/@connections/*'))).toBe(true);
+  });
+
+  it('shares an execution role only between functions that need the same access', () => {
+    const byRole = new Map<string, Set<string>>();
+    for (const fn of routeFunctions()) {
+      const access = JSON.stringify({
+        secrets: Object.keys(fn.env)
+          .filter((k) => k.endsWith('_SECRET_ARN'))
+          .sort(),
+        sends: fn.env.ORDERS_QUEUE_URL !== undefined,
+        drops: fn.env.WS_MANAGEMENT_ENDPOINT !== undefined,
+      });
+      byRole.set(fn.role, (byRole.get(fn.role) ?? new Set()).add(access));
+    }
+    for (const accesses of byRole.values()) expect(accesses.size).toBe(1);
+    expect(byRole.size).toBeLessThan(routeFunctions().length / 4);
   });
 
   it('grants no wildcard resource or action to any function of ours', () => {
-    for (const stack of [app.api, app.dbProcessor, app.state]) {
+    for (const stack of [app.api, app.webSocket, app.dbProcessor, app.state]) {
       const roles = new Set(
         exchangeFunctions(stack).map(
           ([, fn]) => JSON.stringify(fn.Properties.Role).match(/"([^"]+)","Arn"/)?.[1],
@@ -329,10 +444,27 @@ describe('engine', () => {
     });
     expect(container.Name).toBe('engine');
     expect(Object.keys(env)).toEqual(
-      expect.arrayContaining(['ORDERS_QUEUE', 'EVENTS_QUEUE', 'SQS_ENDPOINT', 'REDIS_URL', 'AWS_REGION']),
+      expect.arrayContaining(['ORDERS_QUEUE', 'EVENTS_QUEUE', 'SQS_ENDPOINT', 'AWS_REGION']),
     );
     expect(env.DATABASE_URL).toBeUndefined();
-    expect(container.Secrets.map((s) => s.Name)).toContain('DB_PASSWORD');
+    expect(container.Secrets.map((s) => s.Name)).toEqual(
+      expect.arrayContaining(['DB_PASSWORD', 'REDIS_AUTH_TOKEN']),
+    );
+  });
+
+  it('connects the containers with verify-full TLS against the RDS CA bundle in the image, as their own roles', () => {
+    for (const [name, component] of [
+      ['enginetask', 'engine'],
+      ['fanouttask', 'fanout'],
+    ] as const) {
+      const { container } = taskOf(app.engine, name);
+      const command = JSON.stringify(app.engine.resolve(container.Command));
+      expect(command).toContain('sslmode=verify-full');
+      expect(command).toContain('NODE_EXTRA_CA_CERTS=/app/rds-global-bundle.pem');
+      expect(command).toContain('REDIS_URL=');
+      const roleSecret = app.engine.resolve(app.state.database.secretFor(component).secretArn);
+      expect(JSON.stringify(container.Secrets)).toContain(JSON.stringify(roleSecret).slice(1, -1));
+    }
   });
 
   it('lets the engine receive and delete on orders.fifo and send on events.fifo', () => {
@@ -407,11 +539,16 @@ describe('an external TimescaleDB', () => {
     });
   });
 
-  it('injects the whole secret as DATABASE_URL into the engine, which runs its plain command', () => {
+  it('injects the whole secret as DATABASE_URL into the engine, which assembles no URL of its own', () => {
     const { container } = taskOf(external.engine, 'enginetask');
 
-    expect(container.Secrets).toEqual([{ Name: 'DATABASE_URL', ValueFrom: secretArn }]);
-    expect(container.Command.slice(-1)).toEqual(['engine.mjs']);
+    expect(container.Secrets).toEqual(
+      expect.arrayContaining([{ Name: 'DATABASE_URL', ValueFrom: secretArn }]),
+    );
+    const command = JSON.stringify(container.Command);
+    expect(command).toMatch(/exec node [^"\\]*engine\.mjs/);
+    expect(command).not.toContain('DATABASE_URL=');
+    expect(command).not.toContain('sslmode');
   });
 });
 
@@ -465,7 +602,7 @@ describe('operations', () => {
 
 describe('bundles', () => {
   it('bundles every function of ours under 1 MB minified', () => {
-    for (const stack of [app.api, app.dbProcessor, app.state]) {
+    for (const stack of [app.api, app.webSocket, app.dbProcessor, app.state]) {
       for (const [, fn] of exchangeFunctions(stack)) {
         const file = join(app.assembly.directory, String(fn.Metadata?.['aws:asset:path']), 'index.mjs');
         expect(existsSync(file)).toBe(true);
@@ -485,6 +622,6 @@ describe('one definition for the local cloud and CDK', () => {
 
   it('builds the APIs from the very route table objects', () => {
     expect(app.api.httpRoutes).toBe(HTTP_ROUTES);
-    expect(app.api.wsRoutes).toBe(WS_ROUTES);
+    expect(app.webSocket.wsRoutes).toBe(WS_ROUTES);
   });
 });

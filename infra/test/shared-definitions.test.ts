@@ -19,10 +19,10 @@ describe('the local cloud', () => {
     );
   });
 
-  it('serves WS_ROUTES from @exchange/functions/ws-routes, as the API stack does', () => {
+  it('serves WS_ROUTES from @exchange/functions/ws-routes, as the WebSocket stack does', () => {
     const pattern = /import \{[^}]*\bWS_ROUTES\b[^}]*\} from '@exchange\/functions\/ws-routes'/;
     expect(source('localstack/src/websocket-api/websocket-api.ts')).toMatch(pattern);
-    expect(source('infra/lib/api-stack.ts')).toMatch(pattern);
+    expect(source('infra/lib/websocket-stack.ts')).toMatch(pattern);
   });
 
   it('creates QUEUE_DEFINITIONS from @exchange/protocol, as the state stack does', () => {

@@ -1,7 +1,7 @@
 /**
  * `npm start`: the whole exchange on this machine (see `exchange/exchange.ts`). Ports
- * come from the environment (README, "Ports and settings"); the next start resumes
- * from the persisted journal and database.
+ * come from the environment (`docs/operations.md`, "Ports and environment variables");
+ * the next start resumes from the persisted journal and database.
  *
  * Ctrl-C (SIGINT) or SIGTERM stops everything in reverse dependency order and exits 0.
  * The services run in process groups of their own, so a terminal's Ctrl-C reaches only

@@ -6,6 +6,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_DATABASE_URL } from '@exchange/protocol';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { findFreePort } from '../src/services/free-port.js';
@@ -72,7 +73,7 @@ describe('services helper with the machine’s running servers (integration)', (
 
   it('creates the database the URL names when the server does not have it yet', async () => {
     // Prepare
-    const machine = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/exchange');
+    const machine = new URL(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
     const name = `services_test_${process.pid}_${Date.now()}`;
     const url = new URL(machine);
     url.pathname = `/${name}`;

@@ -171,6 +171,30 @@ describe('local SQS', () => {
     expect(bodiesOf('b')).toEqual(['b1', 'b2', 'b3']);
   });
 
+  it('returns several messages of a group in one receive, in order, and holds the group while they are in flight', async () => {
+    // Prepare: four of group c, two of group d, one message of group e already in flight
+    await send(EVENTS_QUEUE.name, 'e', 'e1');
+    await send(EVENTS_QUEUE.name, 'e', 'e2');
+    const held = await receive(EVENTS_QUEUE.name);
+    for (const body of ['c1', 'c2', 'd1', 'c3', 'd2', 'c4'])
+      await send(EVENTS_QUEUE.name, body[0] as string, body);
+
+    // Act
+    const first = await receive(EVENTS_QUEUE.name);
+    const second = await receive(EVENTS_QUEUE.name, 0);
+
+    // Assess: everything of c and d at once, in group order; e stays held by the other receive
+    const bodiesOf = (messages: Message[], group: string) =>
+      messages.filter((m) => m.Attributes?.MessageGroupId === group).map((m) => m.Body);
+    expect(held.map((m) => m.Body)).toEqual(['e1', 'e2']);
+    expect(first).toHaveLength(6);
+    expect(bodiesOf(first, 'c')).toEqual(['c1', 'c2', 'c3', 'c4']);
+    expect(bodiesOf(first, 'd')).toEqual(['d1', 'd2']);
+    expect(second).toEqual([]);
+    for (const message of [...held, ...first]) await remove(EVENTS_QUEUE.name, message);
+    expect(await depth(EVENTS_QUEUE.name)).toEqual({ visible: '0', inFlight: '0' });
+  });
+
   it('drops a message whose deduplication id was sent before, even after the first was deleted', async () => {
     // Prepare
     const first = await send(ORDERS_QUEUE.name, 'account-2', 'original', 'request-42');

@@ -7,12 +7,13 @@
  * carry on where they were when it answers again. Their accounts live in the state
  * file, so a restarted process resumes with the same accounts and open orders.
  */
+
+import { mulberry32 } from '@exchange/protocol';
 import { botAccount, fund } from './accounts.js';
 import { ExchangeClient } from './client.js';
 import type { BotsConfig } from './config.js';
 import { type BotMarket, loadMarkets, lotsForNotional, ticksOf } from './market.js';
 import { Quoter } from './quoter.js';
-import { seededRandom } from './random.js';
 import { Taker } from './taker.js';
 
 /** Funds a bot keeps, per asset: one on-ramp credit each (the on-ramp's per-credit maximum). */
@@ -47,7 +48,7 @@ export async function startBots(config: BotsConfig, log: (line: string) => void)
   const targets = Object.fromEntries(Object.entries(FUNDING).filter(([asset]) => assets.has(asset)));
 
   const running: Promise<void>[] = [];
-  const random = seededRandom(config.seed);
+  const random = mulberry32(config.seed);
   for (const market of chosen) {
     const credentials = await botAccount(client, config.apiUrl, `quoter-${market.symbol}`, config.stateFile);
     await fund(client, credentials, targets);
@@ -69,7 +70,7 @@ export async function startBots(config: BotsConfig, log: (line: string) => void)
         maxStepTicks: config.maxStepTicks,
         refreshMs: config.refreshMs,
       },
-      seededRandom(Math.floor(random() * 2 ** 31)),
+      mulberry32(Math.floor(random() * 2 ** 31)),
       log,
     );
     running.push(quoter.run(stop.signal));
@@ -94,7 +95,7 @@ export async function startBots(config: BotsConfig, log: (line: string) => void)
         minLots: Math.max(1, Math.floor(minLots / 2)),
         maxLots: minLots,
       },
-      seededRandom(Math.floor(random() * 2 ** 31)),
+      mulberry32(Math.floor(random() * 2 ** 31)),
       log,
     );
     running.push(taker.run(stop.signal));

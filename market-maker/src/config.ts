@@ -1,5 +1,6 @@
 /**
- * The bots' settings, from the environment (documented in the README):
+ * The bots' settings, from the environment (the operations guide, `docs/operations.md`,
+ * points here):
  *
  * | variable | default | meaning |
  * |---|---|---|

@@ -4,10 +4,11 @@
  * cancel what no longer fits, then place what is missing. On start it reads its open
  * orders back from the exchange (a restart resumes rather than duplicates).
  */
+
+import type { Random } from '@exchange/protocol';
 import { ApiRejection, type Credentials, type ExchangeClient } from './client.js';
 import { diffQuotes, type LadderConfig, ladder, type Quote, type RestingQuote } from './ladder.js';
 import { type BotMarket, lotsOf, priceText, quantityText, ticksOf } from './market.js';
-import type { Random } from './random.js';
 import { stepWalk, type WalkBounds } from './random-walk.js';
 
 export interface QuoterConfig {

@@ -3,7 +3,7 @@
  * leads to is on the market's grid. Each step moves by at most `maxStepTicks`, and the
  * walk stays within `[floorTicks, ceilingTicks]` (it reflects at the bounds).
  */
-import { type Random, randomInt } from './random.js';
+import { type Random, uniformInt } from '@exchange/protocol';
 
 export interface WalkBounds {
   readonly maxStepTicks: number;
@@ -13,7 +13,7 @@ export interface WalkBounds {
 
 /** The next reference price in ticks. */
 export function stepWalk(current: number, bounds: WalkBounds, random: Random): number {
-  const next = current + randomInt(random, -bounds.maxStepTicks, bounds.maxStepTicks);
+  const next = current + uniformInt(random, -bounds.maxStepTicks, bounds.maxStepTicks);
   if (next < bounds.floorTicks) return 2 * bounds.floorTicks - next;
   if (next > bounds.ceilingTicks) return 2 * bounds.ceilingTicks - next;
   return next;

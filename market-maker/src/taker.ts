@@ -4,10 +4,11 @@
  * and charts move. It never sends an order its balance cannot pay for knowingly; the
  * exchange refuses the rest (-2010), which it logs and moves past.
  */
+
+import { type Random, uniformInt } from '@exchange/protocol';
 import { ApiRejection, type Credentials, type ExchangeClient } from './client.js';
 import { type BotMarket, quantityText } from './market.js';
 import { sleep } from './quoter.js';
-import { type Random, randomInt } from './random.js';
 
 export interface TakerConfig {
   readonly markets: readonly BotMarket[];
@@ -28,14 +29,14 @@ export class Taker {
   /** Sends one market order. */
   async trade(): Promise<void> {
     const { markets, credentials, minLots, maxLots } = this.config;
-    const market = markets[randomInt(this.random, 0, markets.length - 1)] as BotMarket;
+    const market = markets[uniformInt(this.random, 0, markets.length - 1)] as BotMarket;
     const side = this.random() < 0.5 ? 'BUY' : 'SELL';
     try {
       await this.client.signed(credentials, 'POST', '/api/v3/order', {
         symbol: market.symbol,
         side,
         type: 'MARKET',
-        quantity: quantityText(market, randomInt(this.random, minLots, maxLots)),
+        quantity: quantityText(market, uniformInt(this.random, minLots, maxLots)),
         newOrderRespType: 'ACK',
       });
     } catch (error) {

@@ -1,8 +1,7 @@
-import { gridOf } from '@exchange/protocol';
+import { gridOf, mulberry32 } from '@exchange/protocol';
 import fc from 'fast-check';
 import { diffQuotes, ladder, type RestingQuote } from '../src/ladder.js';
 import { type BotMarket, lotsForNotional } from '../src/market.js';
-import { seededRandom } from '../src/random.js';
 import { stepWalk } from '../src/random-walk.js';
 
 const config = { spreadTicks: 10, stepTicks: 5, levels: 4, quantityLots: 100, growthLots: 50 };
@@ -71,7 +70,7 @@ describe('diffQuotes', () => {
 
 describe('the reference walk', () => {
   it('stays within its bounds and moves at most the step', () => {
-    const random = seededRandom(7);
+    const random = mulberry32(7);
     const bounds = { maxStepTicks: 6, floorTicks: 100, ceilingTicks: 200 };
     let price = 150;
     for (let i = 0; i < 10_000; i++) {

@@ -24,6 +24,14 @@ export const REJECT_CODES = [
   'WOULD_TAKE',
   // withdrawals
   'UNKNOWN_WITHDRAWAL',
+  // conditional orders, order lists, amendments
+  'WOULD_TRIGGER',
+  'TRAILING_DELTA',
+  'ORDER_LIST_PRICES',
+  'QUANTITY_INCREASE',
+  'MAX_NUM_ORDERS',
+  'MAX_NUM_ALGO_ORDERS',
+  'UNKNOWN_ORDER_LIST',
 ] as const;
 
 export type RejectCode = (typeof REJECT_CODES)[number];
@@ -44,6 +52,13 @@ export const REJECT_MESSAGES: Readonly<Record<RejectCode, string>> = {
   DUPLICATE_CLIENT_ORDER_ID: 'An open order of this account already uses this client order id.',
   WOULD_TAKE: 'A post-only order would have matched immediately.',
   UNKNOWN_WITHDRAWAL: 'No such pending withdrawal for this account.',
+  WOULD_TRIGGER: 'The stop price would trigger immediately at the last trade price.',
+  TRAILING_DELTA: 'trailingDelta is outside the market range.',
+  ORDER_LIST_PRICES: 'The prices of the order list are not one above and one below the market.',
+  QUANTITY_INCREASE: 'An amendment can only reduce the quantity, and not below what has filled.',
+  MAX_NUM_ORDERS: 'Too many open orders for this account in this market.',
+  MAX_NUM_ALGO_ORDERS: 'Too many open stop and take-profit orders for this account in this market.',
+  UNKNOWN_ORDER_LIST: 'No such open order list for this account and market.',
 };
 
 /** Why an accepted order stopped before it was fully filled. */
@@ -54,6 +69,8 @@ export const END_REASONS = [
   'NO_LIQUIDITY',
   'SELF_TRADE_PREVENTION',
   'INSUFFICIENT_FUNDS',
+  /** The other order of its OCO list filled or triggered. */
+  'ORDER_LIST_SIBLING',
 ] as const;
 
 export type EndReason = (typeof END_REASONS)[number];

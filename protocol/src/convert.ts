@@ -8,8 +8,13 @@ import {
   type Command,
   commandSchema,
   DEFAULT_STP,
+  type EngineAmendOrder,
+  type EngineCancelReplace,
   type EngineCommand,
   type EngineCreateOrder,
+  type EngineCreateOrderList,
+  type EngineOrderListLeg,
+  hasLimitPrice,
 } from './commands.js';
 import { DecimalError, formatOnGrid, formatUnits, parseOnGrid, parseUnits } from './decimal.js';
 import type { EngineEvent, Event, ExecutionResult, Fill, Reply } from './events.js';
@@ -96,7 +101,116 @@ export function toEngineCommand(input: unknown, registry: MarketRegistry): Engin
         withdrawalId: command.withdrawalId,
         outcome: command.outcome,
       };
+    case 'AMEND_ORDER':
+      return toAmendOrder(command, registry);
+    case 'CANCEL_REPLACE':
+      return toCancelReplace(command, registry);
+    case 'CREATE_ORDER_LIST':
+      return toCreateOrderList(command, registry);
+    case 'CANCEL_ORDER_LIST':
+      if (registry.market(command.market) === undefined) return reject('UNKNOWN_MARKET');
+      return {
+        type: 'CANCEL_ORDER_LIST',
+        accountId: command.accountId,
+        market: command.market,
+        orderListId: command.orderListId ?? null,
+        listClientOrderId: command.listClientOrderId ?? null,
+      };
   }
+}
+
+/** A price on the market's tick grid, 0 when absent. */
+function ticksOf(value: string | undefined, market: Market, name: string): number | Rejection {
+  return value === undefined ? 0 : field('PRICE_FILTER', name, () => parseOnGrid(value, market.tick));
+}
+
+/** A positive quantity on the market's step grid. */
+function lotsOf(value: string, market: Market, name: string): number | Rejection {
+  const lots = field('LOT_SIZE', name, () => parseOnGrid(value, market.step));
+  if (isRejection(lots)) return lots;
+  // In the engine form 0 means "not given", so a given zero is refused here.
+  return lots === 0 ? reject('LOT_SIZE', `${name}: must be positive.`) : lots;
+}
+
+function toAmendOrder(
+  command: Extract<Command, { type: 'AMEND_ORDER' }>,
+  registry: MarketRegistry,
+): EngineAmendOrder | Rejection {
+  const market = registry.market(command.market);
+  if (market === undefined) return reject('UNKNOWN_MARKET');
+  const quantity = lotsOf(command.quantity, market, 'quantity');
+  if (isRejection(quantity)) return quantity;
+  return {
+    type: 'AMEND_ORDER',
+    accountId: command.accountId,
+    market: market.symbol,
+    orderId: command.orderId ?? null,
+    clientOrderId: command.clientOrderId ?? null,
+    quantity,
+    newClientOrderId: command.newClientOrderId ?? null,
+  };
+}
+
+function toCancelReplace(
+  command: Extract<Command, { type: 'CANCEL_REPLACE' }>,
+  registry: MarketRegistry,
+): EngineCancelReplace | Rejection {
+  const { mode, cancelOrderId, cancelClientOrderId, ...order } = command;
+  const create = toCreateOrder({ ...order, type: 'CREATE_ORDER' }, registry);
+  if (isRejection(create)) return create;
+  return {
+    type: 'CANCEL_REPLACE',
+    accountId: command.accountId,
+    mode,
+    cancel: {
+      type: 'CANCEL_ORDER',
+      accountId: command.accountId,
+      market: create.market,
+      orderId: cancelOrderId ?? null,
+      clientOrderId: cancelClientOrderId ?? null,
+    },
+    order: create,
+  };
+}
+
+function toCreateOrderList(
+  command: Extract<Command, { type: 'CREATE_ORDER_LIST' }>,
+  registry: MarketRegistry,
+): EngineCreateOrderList | Rejection {
+  const market = registry.market(command.market);
+  if (market === undefined) return reject('UNKNOWN_MARKET');
+  const quantity = lotsOf(command.quantity, market, 'quantity');
+  if (isRejection(quantity)) return quantity;
+  const legs: EngineOrderListLeg[] = [];
+  for (const [name, leg] of [
+    ['above', command.above],
+    ['below', command.below],
+  ] as const) {
+    const price = ticksOf(leg.price, market, `${name}.price`);
+    if (isRejection(price)) return price;
+    const stopPrice = ticksOf(leg.stopPrice, market, `${name}.stopPrice`);
+    if (isRejection(stopPrice)) return stopPrice;
+    legs.push({
+      orderType: leg.orderType,
+      postOnly: leg.postOnly ?? false,
+      timeInForce: hasLimitPrice(leg.orderType) ? (leg.timeInForce ?? 'GTC') : 'IOC',
+      price,
+      stopPrice,
+      trailingDelta: leg.trailingDelta ?? 0,
+      clientOrderId: leg.clientOrderId ?? null,
+    });
+  }
+  return {
+    type: 'CREATE_ORDER_LIST',
+    accountId: command.accountId,
+    market: market.symbol,
+    side: command.side,
+    quantity,
+    listClientOrderId: command.listClientOrderId ?? null,
+    selfTradePrevention: command.selfTradePrevention ?? DEFAULT_STP,
+    above: legs[0] as EngineOrderListLeg,
+    below: legs[1] as EngineOrderListLeg,
+  };
 }
 
 function toCreateOrder(
@@ -131,19 +245,25 @@ function toCreateOrder(
   if (command.quoteQuantity !== undefined && quoteQuantity === 0) {
     return reject('MIN_NOTIONAL', 'quoteQuantity: must be positive.');
   }
+  const stopPrice = ticksOf(command.stopPrice, market, 'stopPrice');
+  if (isRejection(stopPrice)) return stopPrice;
+  if (command.stopPrice !== undefined && stopPrice === 0)
+    return reject('PRICE_FILTER', 'stopPrice: must be positive.');
   return {
     type: 'CREATE_ORDER',
     accountId: command.accountId,
     market: market.symbol,
     side: command.side,
     orderType: command.orderType,
-    timeInForce: command.orderType === 'MARKET' ? 'IOC' : (command.timeInForce ?? 'GTC'),
+    timeInForce: hasLimitPrice(command.orderType) ? (command.timeInForce ?? 'GTC') : 'IOC',
     postOnly: command.postOnly ?? false,
     price,
     quantity,
     quoteQuantity,
     clientOrderId: command.clientOrderId ?? null,
     selfTradePrevention: command.selfTradePrevention ?? DEFAULT_STP,
+    stopPrice,
+    trailingDelta: command.trailingDelta ?? 0,
   };
 }
 
@@ -177,7 +297,7 @@ export function toWireEvent(event: EngineEvent, seq: number, time: number, regis
         timeInForce: event.timeInForce,
         postOnly: event.postOnly,
         selfTradePrevention: event.selfTradePrevention,
-        price: event.orderType === 'LIMIT' ? formatOnGrid(event.price, m.tick) : null,
+        price: event.price > 0 ? formatOnGrid(event.price, m.tick) : null,
         quantity: event.quantity > 0 ? formatOnGrid(event.quantity, m.step) : null,
         quoteQuantity: event.quoteQuantity > 0 ? formatUnits(event.quoteQuantity, m.quote.decimals) : null,
         filledQuantity: formatOnGrid(event.filledQuantity, m.step),
@@ -185,6 +305,11 @@ export function toWireEvent(event: EngineEvent, seq: number, time: number, regis
         status: event.status,
         reason: event.reason,
         createdAt: event.createdAt,
+        stopPrice: event.stopPrice > 0 ? formatOnGrid(event.stopPrice, m.tick) : null,
+        trailingDelta: event.trailingDelta,
+        workingTime: event.workingTime,
+        orderListId: event.orderListId,
+        listClientOrderId: event.listClientOrderId,
         seq,
         time,
       };
@@ -271,7 +396,16 @@ export function toReply(
 ): Reply {
   const { seq, time } = result;
   if (result.code !== null) {
-    return { ok: false, requestId, seq, time, code: result.code, message: REJECT_MESSAGES[result.code] };
+    const rejected: Reply = {
+      ok: false,
+      requestId,
+      seq,
+      time,
+      code: result.code,
+      message: REJECT_MESSAGES[result.code],
+    };
+    if (result.cancelReplace !== undefined) rejected.cancelReplace = result.cancelReplace;
+    return rejected;
   }
   const reply: Extract<Reply, { ok: true }> = {
     ok: true,
@@ -283,6 +417,7 @@ export function toReply(
     balances: [],
     withdrawals: [],
   };
+  if (result.cancelReplace !== undefined) reply.cancelReplace = result.cancelReplace;
   for (const event of result.events) {
     if (event.type === 'TRADE') {
       const fill = toFill(event, accountId, time, registry);

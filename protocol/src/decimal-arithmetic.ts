@@ -3,14 +3,24 @@
  * comparisons, averages (`weightedAvgPrice`) and padding for Binance's shapes. For what
  * the API and the fan-out compute beyond the engine's integers. No floats touch money.
  */
-import { formatUnits } from './decimal.js';
+import { DecimalError, formatUnits } from './decimal.js';
 
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
 
-/** `"12.50"` → `{ units: 1250n, decimals: 2 }`. */
+/**
+ * `"12.50"` → `{ units: 1250n, decimals: 2 }`.
+ * @throws DecimalError NEGATIVE or NOT_A_NUMBER, as the parsers of `decimal.ts` refuse them
+ */
 function scaledOf(value: string): { units: bigint; decimals: number } {
   const match = DECIMAL.exec(value);
-  if (match === null) throw new Error(`'${value}' is not a non-negative decimal string`);
+  if (match === null) {
+    const negative = value.startsWith('-') && DECIMAL.test(value.slice(1));
+    throw new DecimalError(
+      negative ? 'NEGATIVE' : 'NOT_A_NUMBER',
+      value,
+      `'${value}' is not a non-negative decimal string`,
+    );
+  }
   const fraction = match[2] ?? '';
   return { units: BigInt((match[1] as string) + fraction), decimals: fraction.length };
 }
@@ -31,7 +41,9 @@ export function addDecimal(a: string, b: string): string {
 }
 
 /**
- * Orders two decimal strings by value: negative, zero or positive like `a − b`.
+ * Orders two non-negative decimal strings by value: negative, zero or positive like
+ * `a − b`. The exchange's one comparison of decimal strings (the UI's too).
+ * @throws DecimalError for anything but a plain non-negative decimal, never a guess
  * @example compareDecimal('10.0', '9.99') > 0
  */
 export function compareDecimal(a: string, b: string): number {

@@ -56,6 +56,16 @@ export interface EngineOrderEvent {
   readonly reason: EndReason | null;
   /** Time of the command that created the order. */
   readonly createdAt: number;
+  /** Ticks; 0 when the order has no stop price. */
+  readonly stopPrice: number;
+  /** Basis points; 0 when the order does not trail. */
+  readonly trailingDelta: number;
+  /** When the order started working on the book (Binance's `workingTime`); -1 while a stop waits. */
+  readonly workingTime: number;
+  /** The order list it belongs to; -1 when none (Binance's `orderListId`). */
+  readonly orderListId: number;
+  /** Its order list's client id (Binance's `listClientOrderId`); null when none or not given. */
+  readonly listClientOrderId: string | null;
 }
 
 /** One fill, at the maker's price. Each side pays its fee in the asset it receives. */
@@ -127,6 +137,20 @@ export interface ExecutionResult {
   readonly time: number;
   readonly code: RejectCode | null;
   readonly events: EngineEvent[];
+  /** For CANCEL_REPLACE: what became of each half. */
+  readonly cancelReplace?: CancelReplaceOutcome;
+}
+
+/**
+ * The two halves of a cancel-replace. The command is rejected (`code` set, nothing
+ * changed) only when no half succeeded; otherwise it is accepted and a half that
+ * failed says why here.
+ */
+export interface CancelReplaceOutcome {
+  /** null when the order was cancelled. */
+  readonly cancelCode: RejectCode | null;
+  /** null when the new order was placed; `NOT_ATTEMPTED` after a failed cancel in `STOP_ON_FAILURE` mode. */
+  readonly orderCode: RejectCode | 'NOT_ATTEMPTED' | null;
 }
 
 // ---------------------------------------------------------------------------
@@ -156,6 +180,11 @@ export const orderEventSchema = z.object({
   status: z.enum(ORDER_STATUSES),
   reason: z.enum(END_REASONS).nullable(),
   createdAt: z.number().int().nonnegative(),
+  stopPrice: decimal.nullable().optional(),
+  trailingDelta: z.number().int().nonnegative().optional(),
+  workingTime: z.number().int().optional(),
+  orderListId: z.number().int().optional(),
+  listClientOrderId: z.string().nullable().optional(),
 });
 
 export const tradeEventSchema = z.object({
@@ -237,6 +266,11 @@ export const fillSchema = z.object({
 });
 export type Fill = z.infer<typeof fillSchema>;
 
+const cancelReplaceOutcomeSchema = z.object({
+  cancelCode: z.enum(REJECT_CODES).nullable(),
+  orderCode: z.union([z.enum(REJECT_CODES), z.literal('NOT_ATTEMPTED')]).nullable(),
+});
+
 /**
  * The engine's answer to one request, published to the waiting API call. It holds
  * only what concerns the requesting account: its orders, its fills, its balances.
@@ -250,6 +284,7 @@ export const replySchema = z.discriminatedUnion('ok', [
     fills: z.array(fillSchema),
     balances: z.array(balanceEventSchema),
     withdrawals: z.array(withdrawalEventSchema),
+    cancelReplace: cancelReplaceOutcomeSchema.optional(),
   }),
   z.object({
     ok: z.literal(false),
@@ -258,6 +293,7 @@ export const replySchema = z.discriminatedUnion('ok', [
     time: z.number().int().nonnegative(),
     code: z.enum(REJECT_CODES),
     message: z.string(),
+    cancelReplace: cancelReplaceOutcomeSchema.optional(),
   }),
 ]);
 export type Reply = z.infer<typeof replySchema>;

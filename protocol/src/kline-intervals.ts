@@ -21,6 +21,12 @@ export const KLINE_INTERVAL_MS: Readonly<Record<KlineInterval, number>> = {
 };
 
 /**
+ * The rolling 24 h ticker's window in whole minutes (1-minute candles): the engine's
+ * `RollingTicker` and the API's fallback from the candles both read it here.
+ */
+export const TICKER_WINDOW_MINUTES = 1_440;
+
+/**
  * Buckets start at whole multiples of their width from Monday 2000-01-03 00:00 UTC
  * (TimescaleDB's `time_bucket` origin): days at UTC midnight, weeks on Monday.
  */

@@ -33,7 +33,22 @@ export interface MarketConfig {
   /** Fees in basis points of what each side receives. */
   readonly makerFeeBps: number;
   readonly takerFeeBps: number;
+  /** Open orders one account may have in the market (Binance's `MAX_NUM_ORDERS`); default {@link ORDER_LIMITS}. */
+  readonly maxNumOrders?: number;
+  /** Waiting stop and take-profit orders per account (`MAX_NUM_ALGO_ORDERS`). */
+  readonly maxNumAlgoOrders?: number;
+  /** Range of `trailingDelta` in basis points (Binance's `TRAILING_DELTA` filter, one range both ways). */
+  readonly minTrailingDelta?: number;
+  readonly maxTrailingDelta?: number;
 }
+
+/** Defaults of the per-account order limits and the trailing-delta range. */
+export const ORDER_LIMITS = {
+  maxNumOrders: 10_000,
+  maxNumAlgoOrders: 100,
+  minTrailingDelta: 10,
+  maxTrailingDelta: 2_000,
+} as const;
 
 export const ASSET_CONFIG: readonly AssetConfig[] = [
   { symbol: 'USDC', decimals: 6 },
@@ -108,6 +123,10 @@ export interface Market {
   readonly maxQuantityLots: number;
   readonly makerFeeBps: number;
   readonly takerFeeBps: number;
+  readonly maxNumOrders: number;
+  readonly maxNumAlgoOrders: number;
+  readonly minTrailingDelta: number;
+  readonly maxTrailingDelta: number;
 }
 
 /** The resolved asset and market tables, looked up by symbol. */
@@ -176,6 +195,10 @@ export function createMarketRegistry(
       maxQuantityLots: parseOnGrid(c.maxQuantity, step),
       makerFeeBps: c.makerFeeBps,
       takerFeeBps: c.takerFeeBps,
+      maxNumOrders: c.maxNumOrders ?? ORDER_LIMITS.maxNumOrders,
+      maxNumAlgoOrders: c.maxNumAlgoOrders ?? ORDER_LIMITS.maxNumAlgoOrders,
+      minTrailingDelta: c.minTrailingDelta ?? ORDER_LIMITS.minTrailingDelta,
+      maxTrailingDelta: c.maxTrailingDelta ?? ORDER_LIMITS.maxTrailingDelta,
     };
   });
   const marketBySymbol = new Map(markets.map((m) => [m.symbol, m]));

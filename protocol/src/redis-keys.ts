@@ -261,6 +261,12 @@ type OpenOrderTuple = [
   status: OpenOrder['status'],
   reason: OpenOrder['reason'],
   createdAt: number,
+  // Stop terms and list; absent in values written before stop orders existed.
+  stopPrice?: string | null,
+  trailingDelta?: number,
+  workingTime?: number,
+  orderListId?: number,
+  listClientOrderId?: string | null,
 ];
 
 /** A resting order's value in `orders:{accountId}` (the field's name is its id): a JSON array. */
@@ -281,6 +287,11 @@ export function openOrderField(order: OpenOrder): string {
     order.status,
     order.reason,
     order.createdAt,
+    order.stopPrice ?? null,
+    order.trailingDelta ?? 0,
+    order.workingTime ?? order.createdAt,
+    order.orderListId ?? -1,
+    order.listClientOrderId ?? null,
   ];
   return JSON.stringify(tuple);
 }
@@ -303,6 +314,11 @@ function openOrderOf(accountId: string, orderId: number, json: string): OpenOrde
     status,
     reason,
     createdAt,
+    stopPrice = null,
+    trailingDelta = 0,
+    workingTime = createdAt,
+    orderListId = -1,
+    listClientOrderId = null,
   ] = JSON.parse(json) as OpenOrderTuple;
   return {
     market,
@@ -322,6 +338,11 @@ function openOrderOf(accountId: string, orderId: number, json: string): OpenOrde
     status,
     reason,
     createdAt,
+    stopPrice,
+    trailingDelta,
+    workingTime,
+    orderListId,
+    listClientOrderId,
   };
 }
 

@@ -14,6 +14,9 @@
  * | `ws:accounts`          | set     | account ids whose private stream has at least one subscriber           |
  * | `ws:accounts:version`  | string  | an integer raised by every change of `ws:accounts`                     |
  * | `ws:registry`          | string  | set by the fan-out; its absence means Redis lost the registry          |
+ * | `ws:listen:{key}`      | hash    | a listen key's `accountId` and `apiKey`; expires 60 min after its last keep-alive |
+ * | `ws:listen:of:{acct}`  | string  | the account's listen key (one per account, as on Binance); same expiry |
+ * | `ws:key:{apiKey}`      | set     | ids of the connections an API key opened or subscribed; 2 h TTL        |
  *
  * The handlers change the registry only through {@link WS_SUBSCRIBE_LUA},
  * {@link WS_UNSUBSCRIBE_LUA} and {@link WS_DROP_CONNECTION_LUA}, each atomic and each
@@ -58,6 +61,12 @@ export interface WsKeys {
   readonly accountsVersion: string;
   /** Marker the fan-out keeps set: when it is gone, so is the rest of the registry. */
   readonly registryMarker: string;
+  /** Hash of one listen key: `accountId`, `apiKey`. */
+  listenKey(listenKey: string): string;
+  /** The account's listen key. */
+  accountListenKey(accountId: string): string;
+  /** Set of the connections an API key opened or subscribed (dropped when it is revoked). */
+  keyConnections(apiKey: string): string;
 }
 
 /**
@@ -78,14 +87,18 @@ export function wsKeys(prefix = ''): WsKeys {
     accounts: `${ws}accounts`,
     accountsVersion: `${ws}accounts:version`,
     registryMarker: `${ws}registry`,
+    listenKey: (key) => `${ws}listen:${key}`,
+    accountListenKey: (accountId) => `${ws}listen:of:${accountId}`,
+    keyConnections: (apiKey) => `${ws}key:${apiKey}`,
   };
 }
 
 /**
  * Lua shared by the scripts: `bump(prefix)` raises `ws:accounts:version` (from the
- * server's clock in microseconds when absent); `forgetAccount(prefix, stream)` takes
- * the account of a private stream (`account@{id}`: 8 characters, then the id) whose
- * last subscriber left out of `ws:accounts`.
+ * server's clock in microseconds when absent); `rememberAccount(prefix, stream)` puts
+ * the account of a private stream (`account@{id}`, `account@{id}@user`,
+ * `account@{id}@user/combined`, `account@{id}@wsapi`) into `ws:accounts`; `forgetAccount(prefix, stream)` takes it out
+ * once none of the account's private streams has a subscriber left.
  */
 const ACCOUNTS_LUA = `
 local function bump(prefix)
@@ -96,10 +109,21 @@ local function bump(prefix)
   end
   redis.call('INCR', key)
 end
+local function accountOf(stream)
+  return string.match(stream, '^account@([^@/]+)')
+end
+local function rememberAccount(prefix, stream)
+  local account = accountOf(stream)
+  if account and redis.call('SADD', prefix .. 'ws:accounts', account) == 1 then bump(prefix) end
+end
 local function forgetAccount(prefix, stream)
-  if string.sub(stream, 1, 8) == 'account@' then
-    if redis.call('SREM', prefix .. 'ws:accounts', string.sub(stream, 9)) == 1 then bump(prefix) end
+  local account = accountOf(stream)
+  if not account then return end
+  local base = prefix .. 'ws:stream:account@' .. account
+  for _, suffix in ipairs({ '', '@user', '@user/combined', '@wsapi' }) do
+    if redis.call('EXISTS', base .. suffix) == 1 then return end
   end
+  if redis.call('SREM', prefix .. 'ws:accounts', account) == 1 then bump(prefix) end
 end
 `;
 
@@ -116,9 +140,7 @@ for i = 3, #ARGV do
   redis.call('SADD', KEYS[1], ARGV[i])
   redis.call('SADD', prefix .. 'ws:stream:' .. ARGV[i], id)
   redis.call('SADD', prefix .. 'ws:streams', ARGV[i])
-  if string.sub(ARGV[i], 1, 8) == 'account@' then
-    if redis.call('SADD', prefix .. 'ws:accounts', string.sub(ARGV[i], 9)) == 1 then bump(prefix) end
-  end
+  rememberAccount(prefix, ARGV[i])
 end
 redis.call('PEXPIRE', KEYS[1], ttl)
 redis.call('PUBLISH', prefix .. 'ws:changes', id)
@@ -172,7 +194,42 @@ return #streams
 export type StreamFace = 'native' | 'binance';
 
 /** What a stream carries. */
-export type StreamKind = 'trades' | 'depth' | 'ticker' | 'bookTicker' | 'kline' | 'account';
+export type StreamKind =
+  | 'trades'
+  | 'depth'
+  | 'partialDepth'
+  | 'ticker'
+  | 'miniTicker'
+  | 'avgPrice'
+  | 'bookTicker'
+  | 'kline'
+  | 'allTickers'
+  | 'allMiniTickers'
+  | 'account';
+
+/** How a private stream is delivered: see {@link accountStream}. */
+export type AccountStreamFormat = 'native' | 'user' | 'wsapi';
+
+/** Binance's partial book depths (`<symbol>@depth5`, `@depth10`, `@depth20`). */
+export const PARTIAL_DEPTH_LEVELS = [5, 10, 20] as const;
+export type PartialDepthLevels = (typeof PARTIAL_DEPTH_LEVELS)[number];
+
+/** Binance's all-market arrays, canonical as clients spell them. */
+export const ALL_TICKERS_STREAM = '!ticker@arr';
+export const ALL_MINI_TICKERS_STREAM = '!miniTicker@arr';
+
+/**
+ * The suffix of a Binance stream's canonical name on a connection opened at
+ * `/stream` (Binance's combined endpoint), whose messages arrive wrapped as
+ * `{"stream":"solusdc@trade","data":…}`: `solusdc@trade/combined`. `/` never occurs
+ * in a stream name, so the two forms cannot collide.
+ */
+export const COMBINED_SUFFIX = '/combined';
+
+/** The canonical name of a Binance stream delivered wrapped (see {@link COMBINED_SUFFIX}). */
+export function combinedStreamName(canonical: string): string {
+  return `${canonical}${COMBINED_SUFFIX}`;
+}
 
 /**
  * One stream, parsed. `name` is canonical: the form stored in the registry and used by
@@ -184,9 +241,18 @@ export type WsStream =
   | {
       readonly name: string;
       readonly face: StreamFace;
-      readonly kind: 'trades' | 'ticker' | 'bookTicker';
+      readonly kind: 'trades' | 'ticker' | 'bookTicker' | 'miniTicker' | 'avgPrice';
       readonly market: string;
     }
+  | {
+      readonly name: string;
+      readonly face: 'binance';
+      readonly kind: 'partialDepth';
+      readonly market: string;
+      readonly levels: PartialDepthLevels;
+      readonly speed: 'fast' | 'slow';
+    }
+  | { readonly name: string; readonly face: 'binance'; readonly kind: 'allTickers' | 'allMiniTickers' }
   | {
       readonly name: string;
       readonly face: StreamFace;
@@ -202,7 +268,13 @@ export type WsStream =
       readonly market: string;
       readonly interval: KlineInterval;
     }
-  | { readonly name: string; readonly face: 'native'; readonly kind: 'account'; readonly accountId: string };
+  | {
+      readonly name: string;
+      readonly face: StreamFace;
+      readonly kind: 'account';
+      readonly accountId: string;
+      readonly format: AccountStreamFormat;
+    };
 
 /** Why a stream name was refused. */
 export type WsStreamError = 'UNKNOWN_STREAM' | 'AUTH_REQUIRED';
@@ -214,7 +286,8 @@ export const WS_ACCOUNT_STREAM = 'account';
  * The stream a client's name means: the seed's names (`trades@SOL_USDC`,
  * `depth@SOL_USDC`, `ticker@SOL_USDC`, `bookTicker@SOL_USDC`, `kline@SOL_USDC_1m`,
  * `account`) and Binance's (`solusdc@trade`, `solusdc@depth`, `solusdc@depth@100ms`,
- * `solusdc@ticker`, `solusdc@kline_1m`, `solusdc@bookTicker`). `account` needs the
+ * `solusdc@ticker`, `solusdc@miniTicker`, `solusdc@avgPrice`, `solusdc@kline_1m`,
+ * `solusdc@bookTicker`, `solusdc@depth5|10|20[@100ms]`, `!ticker@arr`, `!miniTicker@arr`). `account` needs the
  * account id of a signed connection.
  *
  * @example
@@ -231,6 +304,12 @@ export function parseStreamName(
     if (accountId === undefined) return { ok: false, error: 'AUTH_REQUIRED' };
     return { ok: true, stream: accountStream(accountId) };
   }
+  if (requested === ALL_TICKERS_STREAM) {
+    return { ok: true, stream: { name: requested, face: 'binance', kind: 'allTickers' } };
+  }
+  if (requested === ALL_MINI_TICKERS_STREAM) {
+    return { ok: true, stream: { name: requested, face: 'binance', kind: 'allMiniTickers' } };
+  }
   const at = requested.indexOf('@');
   if (at <= 0) return unknown;
   const head = requested.slice(0, at);
@@ -241,9 +320,17 @@ export function parseStreamName(
   return binance === undefined ? unknown : { ok: true, stream: binance };
 }
 
-/** The canonical private stream of an account. */
-export function accountStream(accountId: string): WsStream {
-  return { name: `${WS_ACCOUNT_STREAM}@${accountId}`, face: 'native', kind: 'account', accountId };
+/**
+ * The canonical private stream of an account, by how it is delivered: `native`
+ * (`account@{id}`, the engine's `AccountUpdate` as `{stream:"account",data}`), `user`
+ * (`account@{id}@user`, Binance's user data events as its `/ws/<listenKey>` sends them;
+ * `account@{id}@user/combined` on a `/stream` connection, each event wrapped as
+ * `{"stream":<listenKey>,"data":…}`) or `wsapi` (`account@{id}@wsapi`, the same events as Binance's WebSocket API sends
+ * them after `userDataStream.subscribe`: `{"subscriptionId":0,"event":…}`).
+ */
+export function accountStream(accountId: string, format: AccountStreamFormat = 'native'): WsStream {
+  const name = `${WS_ACCOUNT_STREAM}@${accountId}${format === 'native' ? '' : `@${format}`}`;
+  return { name, face: format === 'native' ? 'native' : 'binance', kind: 'account', accountId, format };
 }
 
 /**
@@ -251,7 +338,8 @@ export function accountStream(accountId: string): WsStream {
  * `LIST_SUBSCRIPTIONS` and the `stream` field of native messages.
  */
 export function clientStreamName(canonical: string): string {
-  return canonical.startsWith(`${WS_ACCOUNT_STREAM}@`) ? WS_ACCOUNT_STREAM : canonical;
+  if (canonical.startsWith(`${WS_ACCOUNT_STREAM}@`)) return WS_ACCOUNT_STREAM;
+  return canonical.endsWith(COMBINED_SUFFIX) ? canonical.slice(0, -COMBINED_SUFFIX.length) : canonical;
 }
 
 /** Binance's symbol of a market: `SOL_USDC` → `SOLUSDC`. */
@@ -300,11 +388,22 @@ function binanceStream(symbol: string, rest: string, registry: MarketRegistry): 
       return { ...base, kind: 'ticker' };
     case 'bookTicker':
       return { ...base, kind: 'bookTicker' };
+    case 'miniTicker':
+      return { ...base, kind: 'miniTicker' };
+    case 'avgPrice':
+      return { ...base, kind: 'avgPrice' };
     case 'depth':
     case 'depth@1000ms':
       return { ...base, name: `${lower}@depth`, kind: 'depth', speed: 'slow' };
     case 'depth@100ms':
       return { ...base, kind: 'depth', speed: 'fast' };
+  }
+  const partial = /^depth(5|10|20)(@100ms|@1000ms)?$/.exec(rest);
+  if (partial !== null) {
+    const levels = Number(partial[1]) as PartialDepthLevels;
+    const speed = partial[2] === '@100ms' ? 'fast' : 'slow';
+    const name = `${lower}@depth${levels}${speed === 'fast' ? '@100ms' : ''}`;
+    return { ...base, name, kind: 'partialDepth', levels, speed };
   }
   if (rest.startsWith('kline_')) {
     const interval = rest.slice('kline_'.length);

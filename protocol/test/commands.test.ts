@@ -69,6 +69,19 @@ describe('toEngineCommand', () => {
       quoteQuantity: 0,
       clientOrderId: null,
       selfTradePrevention: 'EXPIRE_MAKER',
+      stopPrice: 0,
+      trailingDelta: 0,
+    });
+    expect(
+      toEngineCommand(
+        { ...order, orderType: 'STOP_LOSS_LIMIT', stopPrice: '99.5', trailingDelta: 150 },
+        registry,
+      ),
+    ).toMatchObject({
+      orderType: 'STOP_LOSS_LIMIT',
+      stopPrice: 9_950,
+      trailingDelta: 150,
+      timeInForce: 'GTC',
     });
     expect(
       toEngineCommand(

@@ -38,6 +38,11 @@ function openOrder(orderId: number): OpenOrder {
     status: 'NEW',
     reason: null,
     createdAt: 1_000 + orderId,
+    stopPrice: null,
+    trailingDelta: 0,
+    workingTime: 1_000 + orderId,
+    orderListId: -1,
+    listClientOrderId: null,
   };
 }
 

@@ -16,6 +16,7 @@ import { type Metric, table } from '../engine/report.js';
 import { machine } from '../machine.js';
 import { integerOption } from '../options.js';
 import { loadTrades } from './load.js';
+import { type PipelineResult, runPipelineBench } from './pipeline-run.js';
 import { type ProcessorBenchResult, runProcessorBench } from './processor-run.js';
 import { measureKlines } from './query-run.js';
 import { verdicts, writeResults } from './results.js';
@@ -27,6 +28,8 @@ const { values } = parseArgs({
   options: {
     json: { type: 'boolean', default: false },
     trades: { type: 'string', default: '50000' },
+    commands: { type: 'string', default: '60000' },
+    'alongside-seconds': { type: 'string', default: '30' },
     load: { type: 'string', default: String(FULL_LOAD) },
     queries: { type: 'string', default: '1000' },
     help: { type: 'boolean', default: false },
@@ -35,16 +38,20 @@ const { values } = parseArgs({
 });
 if (values.help) {
   console.log(
-    'usage: npm run bench:db -- [--json] [--trades N (50000)] [--load N (5000000)] [--queries N (1000)]',
+    'usage: npm run bench:db -- [--json] [--trades N (50000)] [--commands N (60000)] [--alongside-seconds S (30)] [--load N (5000000)] [--queries N (1000)]',
   );
   process.exit(0);
 }
-const integer = (name: 'trades' | 'load' | 'queries', min: number): number =>
-  integerOption(values, name, min);
+const integer = (
+  name: 'trades' | 'load' | 'queries' | 'commands' | 'alongside-seconds',
+  min: number,
+): number => integerOption(values, name, min);
 const options = {
   trades: integer('trades', 1_000),
   load: integer('load', 10_000),
   queries: integer('queries', 10),
+  commands: integer('commands', 1_000),
+  alongsideSeconds: integer('alongside-seconds', 1),
 };
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
@@ -58,6 +65,7 @@ const db = await createScratchDatabase({
   poolSize: 4,
 });
 let processor: ProcessorBenchResult[];
+let pipeline: PipelineResult;
 let load: Awaited<ReturnType<typeof loadTrades>>;
 let queries: Awaited<ReturnType<typeof measureKlines>>[];
 try {
@@ -65,6 +73,12 @@ try {
   for (const lanes of ['serial', 'per-group'] as const) {
     processor.push(await runProcessorBench(db.pool, options.trades, lanes, log));
   }
+  pipeline = await runPipelineBench({
+    commands: options.commands,
+    alongsideSeconds: options.alongsideSeconds,
+    accounts: 2_000,
+    log,
+  });
   load = await loadTrades(db.pool, options.load, { log });
   const range = { first: load.firstTime, last: load.lastTime };
   log('klines 1m over 24 h…');
@@ -82,9 +96,14 @@ const serial = processor[0] as ProcessorBenchResult;
 const [day, month] = queries as [(typeof queries)[0], (typeof queries)[0]];
 const metrics: Record<string, Metric> = {
   trades_per_s: { value: Math.round(serial.tradesPerS), unit: 'trades/s' },
-  engine_trades_per_s: { value: Math.round(serial.engineTradesPerS), unit: 'trades/s' },
-  trades_per_s_ratio: { value: round(serial.tradesPerS / serial.engineTradesPerS, 2), unit: '×' },
-  lag_p99_ms: { value: Math.round(serial.lagMs?.p99 ?? 0), unit: 'ms' },
+  engine_core_trades_per_s: { value: Math.round(serial.engineTradesPerS), unit: 'trades/s' },
+  engine_trades_per_s: { value: Math.round(pipeline.catchUp.engineTradesPerS), unit: 'trades/s' },
+  processor_trades_per_s: { value: Math.round(pipeline.catchUp.processorTradesPerS), unit: 'trades/s' },
+  trades_per_s_ratio: {
+    value: round(pipeline.catchUp.processorTradesPerS / pipeline.catchUp.engineTradesPerS, 2),
+    unit: '×',
+  },
+  lag_p99_ms: { value: Math.round(pipeline.alongside.lagMs.p99), unit: 'ms' },
   klines_1m_24h_p99_ms: { value: round(day.p99, 2), unit: 'ms' },
   klines_1h_30d_p99_ms: { value: round(month.p99, 2), unit: 'ms' },
 };
@@ -118,8 +137,30 @@ console.log(
         ms(p.batchMs.p99),
       ]),
     ]),
-    `Engine core producing the same records at full speed: ${int(serial.engineTradesPerS)} trades/s (${serial.engineSeconds.toFixed(2)} s);` +
-      ` processor lag behind it (serial) p50 ${int(serial.lagMs?.p50 ?? 0)} ms, p99 ${int(serial.lagMs?.p99 ?? 0)} ms, max ${int(serial.lagMs?.max ?? 0)} ms`,
+    `Engine core producing the same records at full speed: ${int(serial.engineTradesPerS)} trades/s (${serial.engineSeconds.toFixed(2)} s)`,
+    '',
+    'The engine service at saturation → events.fifo → the DB processor (poller process + handler)',
+    table([
+      ['run', 'commands', 'trades', 'engine s', 'engine cmd/s', 'engine trades/s', 'processor'],
+      [
+        'catch-up',
+        int(pipeline.catchUp.commands),
+        int(pipeline.catchUp.trades),
+        pipeline.catchUp.engineSeconds.toFixed(2),
+        int(pipeline.catchUp.engineCommandsPerS),
+        int(pipeline.catchUp.engineTradesPerS),
+        `drained in ${pipeline.catchUp.drainSeconds.toFixed(2)} s: ${int(pipeline.catchUp.processorTradesPerS)} trades/s`,
+      ],
+      [
+        'alongside',
+        int(pipeline.alongside.commands),
+        int(pipeline.alongside.trades),
+        pipeline.alongside.engineSeconds.toFixed(2),
+        int(pipeline.alongside.engineCommandsPerS),
+        int(pipeline.alongside.engineTradesPerS),
+        `newest trade stored is p50 ${int(pipeline.alongside.lagMs.p50)} / p99 ${int(pipeline.alongside.lagMs.p99)} / max ${int(pipeline.alongside.lagMs.max)} ms old (${pipeline.alongside.samples} samples)`,
+      ],
+    ]),
     '',
     `Stored: ${int(load.trades)} trades over ${int((load.lastTime - load.firstTime) / 86_400_000)} days loaded in ${load.seconds.toFixed(1)} s through the klines trigger;` +
       ` ${int(load.klineRows)} candle rows; candles = GROUP BY of raw trades (${load.checked}): ${load.exact}`,
@@ -156,6 +197,7 @@ if (options.load >= FULL_LOAD) {
     options,
     metrics,
     processor,
+    pipeline,
     load,
     queries,
   });

@@ -5,16 +5,12 @@
  * Two ways to run them: `serial`, one batch at a time as the local poller does; and
  * `per-group`, as Lambda runs a FIFO queue — one lane per message group (each market;
  * the account groups together), batches in order within a lane, lanes concurrently.
- *
- * The serial run also gives the processor's lag behind the engine core producing the
- * same records at full speed (`lag.ts`).
  */
 import { processEventsBatch } from '@exchange/functions/db-processor/events-batch';
 import type { SQSRecord } from 'aws-lambda';
 import type pg from 'pg';
 import pino from 'pino';
 import { percentile } from '../engine/stats.js';
-import { type Lag, trailingLag } from './lag.js';
 import { processorWorkload } from './workload.js';
 
 export type Lanes = 'serial' | 'per-group';
@@ -34,8 +30,6 @@ export interface ProcessorBenchResult {
   /** Trades per second of the engine core producing these records at full speed. */
   readonly engineTradesPerS: number;
   readonly engineSeconds: number;
-  /** Serial run only: how far the processor trails the engine producing at full speed. */
-  readonly lagMs: Lag | null;
 }
 
 export async function runProcessorBench(
@@ -83,7 +77,6 @@ export async function runProcessorBench(
   if (Number(rows[0]?.n) !== workload.trades) {
     throw new Error(`expected ${workload.trades} trades stored, found ${rows[0]?.n}`);
   }
-  const lagMs = lanes === 'serial' ? trailingLag(workload.producedAtMs, times, 10) : null;
   times.sort((a, b) => a - b);
   return {
     lanes,
@@ -99,6 +92,5 @@ export async function runProcessorBench(
     batchMs: { p50: percentile(times, 0.5), p99: percentile(times, 0.99), max: times.at(-1) ?? 0 },
     engineTradesPerS: workload.trades / workload.engineSeconds,
     engineSeconds: workload.engineSeconds,
-    lagMs,
   };
 }

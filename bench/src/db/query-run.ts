@@ -4,8 +4,8 @@
  */
 import { klines } from '@exchange/functions/history/index';
 import type { KlineInterval } from '@exchange/protocol';
+import { mulberry32 } from '@exchange/protocol';
 import type pg from 'pg';
-import { mulberry32 } from '../engine/prng.js';
 import { percentile } from '../engine/stats.js';
 import { LOAD_MARKET } from './load.js';
 

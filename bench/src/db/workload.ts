@@ -5,22 +5,24 @@
  * `events.fifo` messages by the engine service's own `eventsMessagesOf`, then into
  * Lambda SQS records in batches of ten, exactly as the processor receives them.
  *
- * The engine's own output rate is timed on the way: the core executing the commands
- * and packing their events into messages at full speed, with each record's time of
- * production (the execution of its last command, on the same clock as the packing).
+ * The engine core's own output rate is timed on the way: the core executing the
+ * commands and packing their events into messages at full speed.
  */
 import { Engine } from '@exchange/engine-service/core';
 import { eventsMessagesOf, type JournaledCommand } from '@exchange/engine-service/runtime';
-import { createMarketRegistry, formatUnits, isRejection, toEngineCommand } from '@exchange/protocol';
+import {
+  createMarketRegistry,
+  formatUnits,
+  isRejection,
+  mulberry32,
+  toEngineCommand,
+} from '@exchange/protocol';
 import type { SQSRecord } from 'aws-lambda';
-import { mulberry32 } from '../engine/prng.js';
 
 export interface ProcessorWorkload {
   readonly batches: SQSRecord[][];
   /** Seconds the engine core took to produce every record (commands executed and packed). */
   readonly engineSeconds: number;
-  /** Per record, in order: ms from the engine's start until the record could be sent. */
-  readonly producedAtMs: number[];
   readonly commands: number;
   readonly messages: number;
   readonly trades: number;
@@ -45,8 +47,6 @@ export function processorWorkload(trades: number, seed = 42): ProcessorWorkload 
   let time = Date.UTC(2025, 0, 1);
   let made = 0;
   let engineMs = 0;
-  /** Engine time (ms) at which each seq's command finished executing. */
-  const executedAt = new Map<number, number>();
   const send = (wire: Record<string, unknown>): void => {
     const command = toEngineCommand({ requestId: `r-${seq + 1}`, ...wire }, registry);
     if (isRejection(command)) return;
@@ -55,7 +55,6 @@ export function processorWorkload(trades: number, seed = 42): ProcessorWorkload 
     const started = performance.now();
     const result = engine.execute(command, seq, time);
     engineMs += performance.now() - started;
-    executedAt.set(seq, engineMs);
     made += result.events.filter((e) => e.type === 'TRADE').length;
     journaled.push({ requestId: `r-${seq}`, accountId: String(wire.accountId), result });
   };
@@ -105,12 +104,6 @@ export function processorWorkload(trades: number, seed = 42): ProcessorWorkload 
   const packing = performance.now();
   const messages = eventsMessagesOf(journaled, registry);
   const packingMs = performance.now() - packing;
-  // Packing spread over the commands in proportion to their execution time.
-  const scale = (engineMs + packingMs) / engineMs;
-  const producedAtMs = messages.map((m) => {
-    const last = Number(m.deduplicationId.split(/[-.]/)[1]);
-    return (executedAt.get(last) ?? engineMs) * scale;
-  });
   const records = messages.map(
     (m, index): SQSRecord => ({
       messageId: `m-${index}`,
@@ -137,7 +130,6 @@ export function processorWorkload(trades: number, seed = 42): ProcessorWorkload 
   return {
     batches,
     engineSeconds: (engineMs + packingMs) / 1_000,
-    producedAtMs,
     commands: journaled.length,
     messages: messages.length,
     trades: made,

@@ -6,7 +6,7 @@
  * the replies say are resting, so they hit real orders.
  */
 import type { Reply } from '@exchange/protocol';
-import { mulberry32, type Random } from '../engine/prng.js';
+import { mulberry32, type Random } from '@exchange/protocol';
 
 interface MarketShape {
   readonly symbol: string;

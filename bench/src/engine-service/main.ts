@@ -13,6 +13,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { ensurePostgres } from '@exchange/localstack';
+import { ENGINE_NODE_FLAGS } from '@exchange/protocol';
 import { type Metric, table } from '../engine/report.js';
 import { machine } from '../machine.js';
 import { integerOption } from '../options.js';
@@ -21,7 +22,6 @@ import {
   type RecoveryBenchResult,
   runRecoveryBench,
   type SnapshotPause,
-  V8_FLAGS,
 } from './recovery.js';
 import { verdicts, writeResults } from './results.js';
 import { runServiceBench } from './service-run.js';
@@ -210,7 +210,7 @@ if (recovery !== null) {
     bench: 'engine-service',
     date,
     machine: host,
-    options: { ...options, recoveryCommands, v8Flags: V8_FLAGS },
+    options: { ...options, recoveryCommands, v8Flags: ENGINE_NODE_FLAGS },
     metrics,
     service,
     recovery,

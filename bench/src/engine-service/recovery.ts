@@ -19,7 +19,7 @@ import {
   stringifyInSlices,
 } from '@exchange/engine-service/runtime';
 import { adminQuery, withDatabase } from '@exchange/localstack';
-import { createMarketRegistry, type EngineCommand } from '@exchange/protocol';
+import { createMarketRegistry, ENGINE_NODE_FLAGS, type EngineCommand } from '@exchange/protocol';
 import pg from 'pg';
 import { JournalWorkload } from './journal-workload.js';
 
@@ -67,8 +67,6 @@ export interface RecoveryBenchResult {
 
 const CHILD = fileURLToPath(new URL('./recovery-child.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
-/** The engine service's node flags (see engine-service/src/core/README.md). */
-export const V8_FLAGS = ['--no-allocation-site-pretenuring', '--max-semi-space-size=64'];
 const BATCH = 5_000;
 
 export function hashState(engine: Engine): string {
@@ -162,7 +160,7 @@ export function timeRecoveryInChild(
   from: 'snapshot' | 'journal',
 ): Promise<RecoveryTiming> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [...V8_FLAGS, '--import', TSX, CHILD, databaseUrl, from], {
+    const proc = spawn(process.execPath, [...ENGINE_NODE_FLAGS, '--import', TSX, CHILD, databaseUrl, from], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';

@@ -18,10 +18,9 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { SqsJsonClient } from '@exchange/engine-service/runtime';
 import { adminQuery, ensurePostgres, ensureRedis, startLocalSqs, withDatabase } from '@exchange/localstack';
-import { ORDERS_QUEUE, type Reply, redisKeys } from '@exchange/protocol';
+import { ENGINE_NODE_FLAGS, ORDERS_QUEUE, type Reply, redisKeys } from '@exchange/protocol';
 import { Redis } from 'ioredis';
 import { JournalWorkload } from './journal-workload.js';
-import { V8_FLAGS } from './recovery.js';
 
 import type { ChildMessage, ServiceChildConfig, ServiceChildStats } from './service-child.js';
 
@@ -44,6 +43,25 @@ export interface ServiceBenchOptions {
   readonly snapshotEveryCommands: number;
   readonly seed?: number;
   readonly log?: (line: string) => void;
+  /** Work run beside the service at its phases (e.g. the DB processor on `events.fifo`). */
+  readonly alongside?: Alongside;
+}
+
+/** Where the service's queues are, for work run beside it. */
+export interface ServiceQueues {
+  readonly endpoint: string;
+  readonly region: string;
+  readonly queueUrls: Readonly<Record<string, string>>;
+}
+
+/** Hooks at the benchmark's phases; each is awaited before the run goes on. */
+export interface Alongside {
+  /** The service is ready; nothing sent yet. */
+  ready?(queues: ServiceQueues): Promise<void>;
+  /** Every account funded; the timed phase starts next. */
+  funded?(queues: ServiceQueues): Promise<void>;
+  /** The timed phase's last reply came; nothing is closed yet. */
+  timedDone?(queues: ServiceQueues): Promise<void>;
 }
 
 export interface Percentiles {
@@ -181,7 +199,7 @@ export async function runServiceBench(options: ServiceBenchOptions): Promise<Ser
     };
     const proc = fork(CHILD, [JSON.stringify(config)], {
       execArgv: [
-        ...V8_FLAGS,
+        ...ENGINE_NODE_FLAGS,
         ...(process.env.BENCH_CHILD_FLAGS ?? '').split(' ').filter(Boolean),
         '--import',
         TSX,
@@ -195,6 +213,8 @@ export async function runServiceBench(options: ServiceBenchOptions): Promise<Ser
     });
     await child.next('ready');
     log('engine service ready');
+    const queues: ServiceQueues = { endpoint: sqs.endpoint, region: sqs.region, queueUrls: sqs.queueUrls };
+    await options.alongside?.ready?.(queues);
 
     const workload = new JournalWorkload({
       accounts: options.accounts,
@@ -287,6 +307,7 @@ export async function runServiceBench(options: ServiceBenchOptions): Promise<Ser
     await sendPhase(fundingCommands, false);
     proc.send({ reset: true });
     await child.next('reset');
+    await options.alongside?.funded?.(queues);
 
     log(`timed: ${options.commands.toLocaleString('en-US')} commands…`);
     const loads: number[] = [];
@@ -303,6 +324,7 @@ export async function runServiceBench(options: ServiceBenchOptions): Promise<Ser
       clearInterval(progress);
     }
     const seconds = (lastReplyAt - firstSend) / 1000;
+    await options.alongside?.timedDone?.(queues);
 
     proc.send({ stop: true });
     const { stats } = await child.next('stats');

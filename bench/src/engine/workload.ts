@@ -3,7 +3,7 @@
  * Which order a cancel targets depends on what rests at that moment, so cancels carry
  * only their uniform draw here; `resolution.ts` turns the stream into concrete commands.
  */
-import { mulberry32, type Random, uniformInt } from './prng.js';
+import { mulberry32, type Random, uniformInt } from '@exchange/protocol';
 
 /** What an op does. Numbers, so resolved workloads fit in typed arrays. */
 export const OpKind = { LIMIT: 0, CANCEL: 1, MARKET: 2 } as const;

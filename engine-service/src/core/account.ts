@@ -28,13 +28,18 @@ export class Account {
   openHead: Order | null = null;
   openTail: Order | null = null;
   openCount = 0;
+  /** Open orders (working or waiting) per market index. */
+  readonly openIn: number[] = [];
+  /** Waiting stop and take-profit orders per market index. */
+  readonly waitingIn: number[] = [];
   /** Open orders by {@link clientKey}; created on first use. */
   clientOrders: Map<string, Order> | null = null;
 
   constructor(readonly id: string) {}
 
-  /** Links an order that has started resting. */
-  addOpen(order: Order): void {
+  /** Links an order that has started resting or waiting in the market with index `market`. */
+  addOpen(order: Order, market: number): void {
+    this.openIn[market] = (this.openIn[market] ?? 0) + 1;
     order.accountPrev = this.openTail;
     order.accountNext = null;
     if (this.openTail === null) this.openHead = order;
@@ -47,8 +52,9 @@ export class Account {
     }
   }
 
-  /** Unlinks an order that has stopped resting. */
-  removeOpen(order: Order): void {
+  /** Unlinks an order that has stopped resting or waiting in the market with index `market`. */
+  removeOpen(order: Order, market: number): void {
+    this.openIn[market] = (this.openIn[market] as number) - 1;
     if (order.accountPrev === null) this.openHead = order.accountNext;
     else order.accountPrev.accountNext = order.accountNext;
     if (order.accountNext === null) this.openTail = order.accountPrev;
@@ -57,6 +63,16 @@ export class Account {
     order.accountNext = null;
     this.openCount--;
     if (order.clientOrderId !== null) this.clientOrders?.delete(clientKey(order.market, order.clientOrderId));
+  }
+
+  /** Gives an open order another client order id (null: none). */
+  renameOpen(order: Order, clientOrderId: string | null): void {
+    if (order.clientOrderId !== null) this.clientOrders?.delete(clientKey(order.market, order.clientOrderId));
+    order.clientOrderId = clientOrderId;
+    if (clientOrderId !== null) {
+      this.clientOrders ??= new Map();
+      this.clientOrders.set(clientKey(order.market, clientOrderId), order);
+    }
   }
 }
 

@@ -1,20 +1,28 @@
-import type {
-  EndReason,
-  EngineCancelAll,
-  EngineCancelOrder,
-  EngineCommand,
-  EngineCreateOrder,
-  EngineDeposit,
-  EngineEvent,
-  EngineOrderEvent,
-  EngineSettleWithdrawal,
-  EngineWithdraw,
-  ExecutionResult,
-  Level,
-  Market,
-  MarketRegistry,
-  OrderStatus,
-  RejectCode,
+import {
+  type CancelReplaceOutcome,
+  type EndReason,
+  type EngineAmendOrder,
+  type EngineCancelAll,
+  type EngineCancelOrder,
+  type EngineCancelOrderList,
+  type EngineCancelReplace,
+  type EngineCommand,
+  type EngineCreateOrder,
+  type EngineCreateOrderList,
+  type EngineDeposit,
+  type EngineEvent,
+  type EngineOrderEvent,
+  type EngineOrderListLeg,
+  type EngineSettleWithdrawal,
+  type EngineWithdraw,
+  type ExecutionResult,
+  hasLimitPrice,
+  isConditional,
+  type Level,
+  type Market,
+  type MarketRegistry,
+  type OrderStatus,
+  type RejectCode,
 } from '@exchange/protocol';
 import { type Account, type Balance, clientKey } from './account.js';
 import type { BookSide } from './book-side.js';
@@ -25,11 +33,19 @@ import { Ledger } from './ledger.js';
 import { type Order, OrderPool } from './order.js';
 import { OrderBook } from './order-book.js';
 import { OrderIndex } from './order-index.js';
+import { OrderList } from './order-list.js';
 import type { PriceLevel } from './price-level.js';
 import { type EngineSnapshot, readSnapshot, writeSnapshot } from './snapshot.js';
+import { wouldFire } from './stop-book.js';
 
 /** The account that collects trading fees, unless configured otherwise. */
 export const FEE_ACCOUNT_ID = 'exchange:fees';
+
+/**
+ * At most this many stop orders trigger in one command. Those that would fire beyond it
+ * stay waiting and fire, in the same order, at the next command in their market.
+ */
+export const MAX_TRIGGERS_PER_COMMAND = 1_000;
 
 export interface EngineOptions {
   readonly feeAccountId?: string;
@@ -60,11 +76,15 @@ export interface DepthView {
 export class Engine {
   readonly ledger: Ledger;
   private readonly books = new Map<string, OrderBook>();
-  /** Resting orders by id. */
+  /** Open orders (resting or waiting) by id. */
   private readonly orders = new OrderIndex();
+  /** Order lists with both orders open, by id. */
+  private readonly lists = new Map<number, OrderList>();
   private readonly pool = new OrderPool();
   private lastSeq = 0;
   private lastTime = 0;
+  /** The last order id given; an order's id is its command's seq, or one more than this when larger. */
+  private lastOrderId = 0;
 
   // The command being applied.
   private seq = 0;
@@ -72,6 +92,8 @@ export class Engine {
   private events: EngineEvent[] = [];
   /** What `createAndLockFunds` locked for the order being created. */
   private takerLocked = 0;
+  /** The cancel-replace outcome of the command, if it is one. */
+  private outcome: CancelReplaceOutcome | undefined = undefined;
 
   constructor(
     readonly registry: MarketRegistry,
@@ -115,11 +137,14 @@ export class Engine {
     this.ledger.seq = seq;
     const events: EngineEvent[] = [];
     this.events = events;
+    this.outcome = undefined;
     const code = this.apply(command);
     this.lastSeq = seq;
     this.lastTime = time;
     if (code === null) this.ledger.flush(command.type, events);
-    return new Execution(seq, time, code, events);
+    return this.outcome === undefined
+      ? new Execution(seq, time, code, events)
+      : new Execution(seq, time, code, events, this.outcome);
   }
 
   private apply(command: EngineCommand): RejectCode | null {
@@ -136,6 +161,14 @@ export class Engine {
         return this.withdraw(command);
       case 'SETTLE_WITHDRAWAL':
         return this.settleWithdrawal(command);
+      case 'AMEND_ORDER':
+        return this.amendOrder(command);
+      case 'CANCEL_REPLACE':
+        return this.cancelReplace(command);
+      case 'CREATE_ORDER_LIST':
+        return this.createOrderList(command);
+      case 'CANCEL_ORDER_LIST':
+        return this.cancelOrderList(command);
       default:
         return 'INVALID_COMMAND';
     }
@@ -146,13 +179,24 @@ export class Engine {
   private createOrder(c: EngineCreateOrder): RejectCode | null {
     const book = this.books.get(c.market);
     if (book === undefined) return 'UNKNOWN_MARKET';
-    const filterCode = orderFilterCode(c, book.market);
+    const code = this.placeOrder(book, c);
+    if (code === null) this.flushDepth(book);
+    return code;
+  }
+
+  /** Checks, locks and places one order: it matches, rests, or waits for its trigger. */
+  private placeOrder(book: OrderBook, c: EngineCreateOrder): RejectCode | null {
+    const market = book.market;
+    const filterCode = orderFilterCode(c, market);
     if (filterCode !== null) return filterCode;
     const isBuy = c.side === 'BUY';
     const opposite = book.side(!isBuy);
     if (c.postOnly && opposite.best !== null && crosses(isBuy, c.price, opposite.best.price)) {
       return 'WOULD_TAKE';
     }
+    const conditional = isConditional(c.orderType);
+    const stopPrice = c.stopPrice ?? 0;
+    if (conditional && stopFiresAt(c, stopPrice, book.lastPrice)) return 'WOULD_TRIGGER';
     const account = this.ledger.accounts.get(c.accountId);
     if (
       c.clientOrderId !== null &&
@@ -160,47 +204,63 @@ export class Engine {
     ) {
       return 'DUPLICATE_CLIENT_ORDER_ID';
     }
-    const order = this.createAndLockFunds(c, book.market, account);
+    if (account !== undefined && (account.openIn[market.index] ?? 0) >= market.maxNumOrders) {
+      return 'MAX_NUM_ORDERS';
+    }
+    if (
+      conditional &&
+      account !== undefined &&
+      (account.waitingIn[market.index] ?? 0) >= market.maxNumAlgoOrders
+    ) {
+      return 'MAX_NUM_ALGO_ORDERS';
+    }
+    const order = this.createAndLockFunds(c, market, account, conditional);
     if (typeof order === 'string') return order;
-    if (order.status === 'EXPIRED') {
+    if (conditional) {
+      order.stopPrice = stopPrice;
+      order.trailingDelta = c.trailingDelta ?? 0;
+      order.locked = this.takerLocked;
+      this.wait(book, order);
+      this.events.push(order.view());
+    } else if (order.status === 'EXPIRED') {
       // A fill-or-kill that cannot fill: nothing was locked, nothing changes.
       this.events.push(order.view());
       this.pool.release(order);
-      return null;
+    } else {
+      this.match(book, order, this.takerLocked);
     }
-    this.match(book, order, this.takerLocked);
-    this.flushDepth(book);
+    this.runTriggers(book);
     return null;
+  }
+
+  /** The id of an order created now: the command's seq, unless an order list already took it. */
+  private nextOrderId(): number {
+    this.lastOrderId = this.seq > this.lastOrderId ? this.seq : this.lastOrderId + 1;
+    return this.lastOrderId;
   }
 
   /**
    * The seed's `createAndLockFunds()`: checks the account can pay for the order and
    * locks what it may spend — a limit buy `price × quantity` of quote, a sell its
    * quantity of base, a market buy its quote amount (or, sized in base, all
-   * available quote, the rest returned after matching). A fill-or-kill order that
+   * available quote, the rest returned after matching). A stop or take-profit order
+   * locks, when accepted, what the order it becomes would. A fill-or-kill order that
    * the book cannot fill is created already expired, with nothing locked.
    */
   private createAndLockFunds(
     c: EngineCreateOrder,
     market: Market,
     account: Account | undefined,
+    conditional: boolean,
   ): Order | RejectCode {
     const isBuy = c.side === 'BUY';
     const pay = account?.balances[isBuy ? market.quote.index : market.base.index];
     if (account === undefined || pay === undefined) return 'INSUFFICIENT_FUNDS';
-    const available = pay.available;
-    let need: number;
-    if (c.orderType === 'LIMIT') {
-      need = isBuy ? c.price * c.quantity * market.quotePerTickLot : c.quantity * market.basePerLot;
-    } else if (isBuy) {
-      need = c.quoteQuantity > 0 ? c.quoteQuantity : available;
-    } else {
-      need = c.quantity > 0 ? c.quantity * market.basePerLot : available;
-    }
-    if (need === 0 || need > available) return 'INSUFFICIENT_FUNDS';
+    const need = fundsNeeded(c, c.quantity, market, pay.available);
+    if (need === 0 || need > pay.available) return 'INSUFFICIENT_FUNDS';
 
     const order = this.pool.acquire(
-      this.seq,
+      this.nextOrderId(),
       account,
       market.symbol,
       c.side,
@@ -214,7 +274,11 @@ export class Engine {
       c.clientOrderId,
       this.time,
     );
-    if (c.timeInForce === 'FOK' && !this.canFillCompletely(this.bookOf(market).side(!isBuy), order)) {
+    if (
+      !conditional &&
+      c.timeInForce === 'FOK' &&
+      !this.canFillCompletely(this.bookOf(market).side(!isBuy), order)
+    ) {
       order.status = 'EXPIRED';
       order.reason = 'FOK_UNFILLABLE';
       return order;
@@ -224,8 +288,80 @@ export class Engine {
     return order;
   }
 
+  /** Puts an accepted stop or take-profit order in its book's waiting orders. */
+  private wait(book: OrderBook, order: Order): void {
+    const index = book.market.index;
+    order.workingTime = -1;
+    book.stops.add(order);
+    order.account.addOpen(order, index);
+    order.account.waitingIn[index] = (order.account.waitingIn[index] ?? 0) + 1;
+    this.orders.add(order);
+  }
+
+  /** Takes a waiting order out of its book's waiting orders (not its funds). */
+  private unwait(book: OrderBook, order: Order): void {
+    const index = book.market.index;
+    order.account.removeOpen(order, index);
+    order.account.waitingIn[index] = (order.account.waitingIn[index] as number) - 1;
+    this.orders.delete(order);
+  }
+
   /**
-   * Matches a new order against the opposite side, best price first and oldest
+   * Fires the stop orders the market's last trade price reaches, one at a time and in
+   * the stop book's order; each one's fills move the price and may fire more (a
+   * cascade), up to {@link MAX_TRIGGERS_PER_COMMAND} in one command.
+   */
+  private runTriggers(book: OrderBook): void {
+    const stops = book.stops;
+    for (let budget = MAX_TRIGGERS_PER_COMMAND; ; budget--) {
+      // Trailing stops follow trades they have not seen yet; one accepted now starts with the next trade.
+      if (book.stopsSawTradeId !== book.lastTradeId) {
+        if (stops.size > 0) stops.track(book.lastPrice);
+        book.stopsSawTradeId = book.lastTradeId;
+      }
+      if (budget === 0 || stops.size === 0 || book.lastPrice === 0) return;
+      const order = stops.next(book.lastPrice);
+      if (order === null) return;
+      this.trigger(book, order);
+    }
+  }
+
+  /** A stop order whose trigger fired starts working, with the funds it locked when accepted. */
+  private trigger(book: OrderBook, order: Order): void {
+    const list = order.list;
+    if (list !== null) {
+      // Its sibling expires; the list's lock becomes this order's.
+      const sibling = list.other(order);
+      this.closeList(list);
+      this.takeOpen(book, sibling, 'EXPIRED', 'ORDER_LIST_SIBLING');
+      order.locked = list.locked;
+      const exact = fundsNeeded(order, order.quantity, book.market, order.locked);
+      this.ledger.unlock(this.payOf(book.market, order), order.locked - exact);
+      order.locked = exact;
+    }
+    this.unwait(book, order);
+    order.workingTime = this.time;
+    this.events.push(order.view());
+    const locked = order.locked;
+    order.locked = 0;
+    if (order.timeInForce === 'FOK' && !this.canFillCompletely(book.side(order.side !== 'BUY'), order)) {
+      this.ledger.unlock(this.payOf(book.market, order), locked);
+      order.status = 'EXPIRED';
+      order.reason = 'FOK_UNFILLABLE';
+      this.events.push(order.view());
+      this.pool.release(order);
+      return;
+    }
+    this.match(book, order, locked);
+  }
+
+  /** The balance an order pays with. */
+  private payOf(market: Market, order: Order): Balance {
+    return order.account.balances[order.side === 'BUY' ? market.quote.index : market.base.index] as Balance;
+  }
+
+  /**
+   * Matches a working order against the opposite side, best price first and oldest
    * order first within a price; fills at the maker's price. Then rests the
    * remainder (GTC limit) or ends the order, and returns every locked unit the
    * order no longer needs — including price improvement.
@@ -235,7 +371,8 @@ export class Engine {
     const isBuy = taker.side === 'BUY';
     const pay = taker.account.balances[isBuy ? market.quote.index : market.base.index] as Balance;
     const side = book.side(!isBuy);
-    const isLimit = taker.orderType === 'LIMIT';
+    // A limit order and a `…_LIMIT` stop have a price; market orders and market stops do not.
+    const isLimit = taker.price > 0;
     const quotePerTickLot = market.quotePerTickLot;
     const basePerLot = market.basePerLot;
     let funds = locked;
@@ -270,7 +407,7 @@ export class Engine {
         }
         if (maker.account === taker.account) {
           const mode = taker.selfTradePrevention;
-          if (mode !== 'EXPIRE_TAKER') this.endResting(book, maker, 'EXPIRED', 'SELF_TRADE_PREVENTION');
+          if (mode !== 'EXPIRE_TAKER') this.endOpen(book, maker, 'EXPIRED', 'SELF_TRADE_PREVENTION');
           if (mode !== 'EXPIRE_MAKER') {
             stop = 'SELF_TRADE_PREVENTION';
             break;
@@ -296,7 +433,7 @@ export class Engine {
       this.ledger.unlock(pay, funds - keep);
       taker.status = taker.filledQuantity > 0 ? 'PARTIALLY_FILLED' : 'NEW';
       book.rest(taker, this.seq);
-      taker.account.addOpen(taker);
+      taker.account.addOpen(taker, market.index);
       this.orders.add(taker);
       this.events.push(taker.view());
     } else {
@@ -323,6 +460,7 @@ export class Engine {
     perLot: number,
   ): void {
     const market = book.market;
+    if (maker.list !== null) this.executeListOrder(book, maker);
     const cost = lots * perLot;
     const base = lots * market.basePerLot;
     const takerBuys = taker.side === 'BUY';
@@ -348,6 +486,7 @@ export class Engine {
     maker.filledQuote += cost;
     level.total -= lots;
     book.markChanged(level, this.seq);
+    book.lastPrice = level.price;
 
     this.events.push(
       new Trade(
@@ -373,6 +512,18 @@ export class Engine {
     }
   }
 
+  /**
+   * The resting order of an intact OCO list starts executing: its sibling expires
+   * and the list's lock shrinks to what this order needs as a resting limit order.
+   */
+  private executeListOrder(book: OrderBook, order: Order): void {
+    const list = order.list as OrderList;
+    this.closeList(list);
+    this.takeOpen(book, list.other(order), 'EXPIRED', 'ORDER_LIST_SIBLING');
+    const keep = fundsNeeded(order, order.remaining, book.market, 0);
+    this.ledger.unlock(this.payOf(book.market, order), list.locked - keep);
+  }
+
   /** Would a fill-or-kill order fill completely right now (self-trade prevention included)? */
   private canFillCompletely(side: BookSide, taker: Order): boolean {
     const isBuy = taker.side === 'BUY';
@@ -391,23 +542,55 @@ export class Engine {
     return false;
   }
 
-  /** Cancels or expires a resting order: unlocks exactly what its remainder held. */
-  private endResting(book: OrderBook, order: Order, status: OrderStatus, reason: EndReason): void {
-    const market = book.market;
-    if (order.side === 'BUY') {
-      const pay = order.account.balances[market.quote.index] as Balance;
-      this.ledger.unlock(pay, order.price * order.remaining * market.quotePerTickLot);
-    } else {
-      const pay = order.account.balances[market.base.index] as Balance;
-      this.ledger.unlock(pay, order.remaining * market.basePerLot);
+  /**
+   * Cancels or expires an open order — resting or waiting — and unlocks exactly what
+   * it held. An order of an intact OCO list takes its sibling with it: the list's one
+   * lock is released.
+   */
+  private endOpen(book: OrderBook, order: Order, status: OrderStatus, reason: EndReason): void {
+    const list = order.list;
+    if (list !== null) {
+      this.closeList(list);
+      this.ledger.unlock(this.payOf(book.market, order), list.locked);
+      this.takeOpen(book, order, status, reason);
+      this.takeOpen(
+        book,
+        list.other(order),
+        status,
+        reason === 'CANCELED_BY_USER' ? reason : 'ORDER_LIST_SIBLING',
+      );
+      return;
     }
-    this.retire(book, order, status, reason);
+    const held = order.waiting ? order.locked : fundsNeeded(order, order.remaining, book.market, 0);
+    this.ledger.unlock(this.payOf(book.market, order), held);
+    this.takeOpen(book, order, status, reason);
+  }
+
+  /** Takes an open order out of the book or the waiting orders, without touching funds, and reports it. */
+  private takeOpen(book: OrderBook, order: Order, status: OrderStatus, reason: EndReason | null): void {
+    if (order.waiting) {
+      book.stops.remove(order);
+      this.unwait(book, order);
+      order.status = status;
+      order.reason = reason;
+      this.events.push(order.view());
+      this.pool.release(order);
+    } else {
+      this.retire(book, order, status, reason);
+    }
+  }
+
+  /** An order list stops holding its orders together (one executes, or both end). */
+  private closeList(list: OrderList): void {
+    list.above.list = null;
+    list.below.list = null;
+    this.lists.delete(list.id);
   }
 
   /** Takes a resting order out of the book and its account, and reports its final state. */
   private retire(book: OrderBook, order: Order, status: OrderStatus, reason: EndReason | null): void {
     book.unrest(order, this.seq);
-    order.account.removeOpen(order);
+    order.account.removeOpen(order, book.market.index);
     this.orders.delete(order);
     order.status = status;
     order.reason = reason;
@@ -415,21 +598,31 @@ export class Engine {
     this.pool.release(order);
   }
 
+  /** An open order of the account in the market, by id or client order id. */
+  private findOpen(market: string, accountId: string, orderId: number | null, clientOrderId: string | null) {
+    const order =
+      orderId !== null
+        ? this.orders.get(orderId)
+        : clientOrderId !== null
+          ? this.ledger.accounts.get(accountId)?.clientOrders?.get(clientKey(market, clientOrderId))
+          : undefined;
+    // Another account's order is reported exactly like a missing one.
+    if (order === undefined || order.account.id !== accountId || order.market !== market) return undefined;
+    return order;
+  }
+
   private cancelOrder(c: EngineCancelOrder): RejectCode | null {
     const book = this.books.get(c.market);
     if (book === undefined) return 'UNKNOWN_MARKET';
-    const order =
-      c.orderId !== null
-        ? this.orders.get(c.orderId)
-        : c.clientOrderId !== null
-          ? this.ledger.accounts.get(c.accountId)?.clientOrders?.get(clientKey(c.market, c.clientOrderId))
-          : undefined;
-    // Another account's order is reported exactly like a missing one.
-    if (order === undefined || order.account.id !== c.accountId || order.market !== c.market) {
-      return 'UNKNOWN_ORDER';
-    }
-    this.endResting(book, order, 'CANCELED', 'CANCELED_BY_USER');
-    this.flushDepth(book);
+    const code = this.cancelOne(book, c);
+    if (code === null) this.flushDepth(book);
+    return code;
+  }
+
+  private cancelOne(book: OrderBook, c: EngineCancelOrder): RejectCode | null {
+    const order = this.findOpen(c.market, c.accountId, c.orderId, c.clientOrderId);
+    if (order === undefined) return 'UNKNOWN_ORDER';
+    this.endOpen(book, order, 'CANCELED', 'CANCELED_BY_USER');
     return null;
   }
 
@@ -437,11 +630,202 @@ export class Engine {
     const book = this.books.get(c.market);
     if (book === undefined) return 'UNKNOWN_MARKET';
     const account = this.ledger.accounts.get(c.accountId);
-    for (let order = account?.openHead ?? null; order !== null; ) {
-      const next: Order | null = order.accountNext;
-      if (order.market === c.market) this.endResting(book, order, 'CANCELED', 'CANCELED_BY_USER');
-      order = next;
+    // Oldest first; cancelling an order of a list also ends its sibling, so each is looked up again.
+    const ids: number[] = [];
+    for (let order = account?.openHead ?? null; order !== null; order = order.accountNext) {
+      if (order.market === c.market) ids.push(order.id);
     }
+    for (const id of ids) {
+      const order = this.orders.get(id);
+      if (order !== undefined) this.endOpen(book, order, 'CANCELED', 'CANCELED_BY_USER');
+    }
+    this.flushDepth(book);
+    return null;
+  }
+
+  /**
+   * Reduces an open order's quantity in place: a resting order keeps its place in its
+   * level's queue, and the funds the removed lots held are unlocked. Both orders of
+   * an intact OCO list share one quantity, so both are reduced.
+   */
+  private amendOrder(c: EngineAmendOrder): RejectCode | null {
+    const book = this.books.get(c.market);
+    if (book === undefined) return 'UNKNOWN_MARKET';
+    const order = this.findOpen(c.market, c.accountId, c.orderId, c.clientOrderId);
+    if (order === undefined) return 'UNKNOWN_ORDER';
+    if (order.quantity === 0) return 'INVALID_ORDER';
+    if (c.quantity >= order.quantity || c.quantity <= order.filledQuantity) return 'QUANTITY_INCREASE';
+    if (!isCount(c.quantity, book.market.maxQuantityLots)) return 'LOT_SIZE';
+    if (c.newClientOrderId !== null && c.newClientOrderId !== order.clientOrderId) {
+      const holder = order.account.clientOrders?.get(clientKey(c.market, c.newClientOrderId));
+      if (holder !== undefined) return 'DUPLICATE_CLIENT_ORDER_ID';
+      order.account.renameOpen(order, c.newClientOrderId);
+    }
+    const market = book.market;
+    const pay = this.payOf(market, order);
+    const list = order.list;
+    if (list !== null) {
+      const locked = Math.max(
+        fundsNeeded(list.above, c.quantity, market, list.locked),
+        fundsNeeded(list.below, c.quantity, market, list.locked),
+      );
+      this.ledger.unlock(pay, list.locked - locked);
+      list.locked = locked;
+      this.reduce(book, list.other(order), c.quantity);
+      this.reduce(book, order, c.quantity);
+    } else if (order.waiting) {
+      const locked = fundsNeeded(order, c.quantity, market, order.locked);
+      this.ledger.unlock(pay, order.locked - locked);
+      order.locked = locked;
+      this.reduce(book, order, c.quantity);
+    } else {
+      this.ledger.unlock(pay, fundsNeeded(order, order.quantity - c.quantity, market, 0));
+      this.reduce(book, order, c.quantity);
+    }
+    this.flushDepth(book);
+    return null;
+  }
+
+  /** Sets an open order's quantity (lower than now, above what filled) and reports it. */
+  private reduce(book: OrderBook, order: Order, quantity: number): void {
+    const less = order.quantity - quantity;
+    order.quantity = quantity;
+    order.remaining -= less;
+    if (!order.waiting && order.level !== null) {
+      order.level.total -= less;
+      book.markChanged(order.level, this.seq);
+    }
+    this.events.push(order.view());
+  }
+
+  /**
+   * Cancels one order and places another as one command. `STOP_ON_FAILURE` places
+   * nothing when the cancel fails; `ALLOW_FAILURE` places the order anyway. The
+   * command is rejected (nothing changed) only when neither half succeeded.
+   */
+  private cancelReplace(c: EngineCancelReplace): RejectCode | null {
+    const book = this.books.get(c.order.market);
+    if (book === undefined || c.cancel.market !== c.order.market) return 'UNKNOWN_MARKET';
+    const cancelCode = this.cancelOne(book, c.cancel);
+    if (cancelCode !== null && c.mode === 'STOP_ON_FAILURE') {
+      this.outcome = { cancelCode, orderCode: 'NOT_ATTEMPTED' };
+      return cancelCode;
+    }
+    const orderCode = this.placeOrder(book, c.order);
+    this.outcome = { cancelCode, orderCode };
+    if (cancelCode !== null && orderCode !== null) return cancelCode;
+    this.flushDepth(book);
+    return null;
+  }
+
+  /**
+   * Places an OCO list: both orders are checked as if placed alone, then one lock is
+   * taken for the two — the larger of what each would lock — and the limit order
+   * rests while the stop order waits (or both wait).
+   */
+  private createOrderList(c: EngineCreateOrderList): RejectCode | null {
+    const book = this.books.get(c.market);
+    if (book === undefined) return 'UNKNOWN_MARKET';
+    const market = book.market;
+    const above = legOrder(c, c.above);
+    const below = legOrder(c, c.below);
+    const shapeCode = listShapeCode(c);
+    if (shapeCode !== null) return shapeCode;
+    for (const leg of [above, below]) {
+      const code = orderFilterCode(leg, market);
+      if (code !== null) return code;
+      if (leg.postOnly) {
+        const best = book.side(c.side !== 'BUY').best;
+        if (best !== null && crosses(c.side === 'BUY', leg.price, best.price)) return 'WOULD_TAKE';
+      } else if (stopFiresAt(leg, leg.stopPrice ?? 0, book.lastPrice)) {
+        return 'WOULD_TRIGGER';
+      }
+    }
+    const account = this.ledger.accounts.get(c.accountId);
+    for (const leg of [above, below]) {
+      if (leg.clientOrderId !== null && account?.clientOrders?.has(clientKey(c.market, leg.clientOrderId))) {
+        return 'DUPLICATE_CLIENT_ORDER_ID';
+      }
+    }
+    if (above.clientOrderId !== null && above.clientOrderId === below.clientOrderId) {
+      return 'DUPLICATE_CLIENT_ORDER_ID';
+    }
+    const conditionals = (isConditional(above.orderType) ? 1 : 0) + (isConditional(below.orderType) ? 1 : 0);
+    if (account !== undefined && (account.openIn[market.index] ?? 0) + 2 > market.maxNumOrders) {
+      return 'MAX_NUM_ORDERS';
+    }
+    if (
+      account !== undefined &&
+      (account.waitingIn[market.index] ?? 0) + conditionals > market.maxNumAlgoOrders
+    ) {
+      return 'MAX_NUM_ALGO_ORDERS';
+    }
+    const pay = account?.balances[c.side === 'BUY' ? market.quote.index : market.base.index];
+    if (account === undefined || pay === undefined) return 'INSUFFICIENT_FUNDS';
+    const need = Math.max(
+      fundsNeeded(above, c.quantity, market, pay.available),
+      fundsNeeded(below, c.quantity, market, pay.available),
+    );
+    if (need === 0 || need > pay.available) return 'INSUFFICIENT_FUNDS';
+    this.ledger.lock(pay, need);
+
+    const [first, second] = [below, above].map((leg) => {
+      const order = this.pool.acquire(
+        this.nextOrderId(),
+        account,
+        market.symbol,
+        c.side,
+        leg.orderType,
+        leg.timeInForce,
+        leg.postOnly,
+        c.selfTradePrevention,
+        leg.price,
+        c.quantity,
+        0,
+        leg.clientOrderId,
+        this.time,
+      );
+      order.stopPrice = leg.stopPrice ?? 0;
+      order.trailingDelta = leg.trailingDelta ?? 0;
+      order.listId = this.seq;
+      order.listClientId = c.listClientOrderId;
+      return order;
+    }) as [Order, Order];
+    const list = new OrderList(this.seq, c.listClientOrderId, second, first, need);
+    this.lists.set(list.id, list);
+    for (const order of [first, second]) {
+      order.list = list;
+      if (isConditional(order.orderType)) {
+        this.wait(book, order);
+      } else {
+        book.rest(order, this.seq);
+        order.account.addOpen(order, market.index);
+        this.orders.add(order);
+      }
+      this.events.push(order.view());
+    }
+    this.flushDepth(book);
+    return null;
+  }
+
+  private cancelOrderList(c: EngineCancelOrderList): RejectCode | null {
+    const book = this.books.get(c.market);
+    if (book === undefined) return 'UNKNOWN_MARKET';
+    let list: OrderList | undefined;
+    if (c.orderListId !== null) {
+      list = this.lists.get(c.orderListId);
+    } else {
+      for (const candidate of this.lists.values()) {
+        if (candidate.clientListId === c.listClientOrderId && candidate.above.account.id === c.accountId) {
+          list = candidate;
+          break;
+        }
+      }
+    }
+    if (list === undefined || list.above.account.id !== c.accountId || list.above.market !== c.market) {
+      return 'UNKNOWN_ORDER_LIST';
+    }
+    this.endOpen(book, list.above, 'CANCELED', 'CANCELED_BY_USER');
     this.flushDepth(book);
     return null;
   }
@@ -539,7 +923,7 @@ export class Engine {
     return this.ledger.accounts.keys();
   }
 
-  /** A resting order by id. */
+  /** An open order (resting or waiting) by id. */
   order(orderId: number): EngineOrderEvent | undefined {
     return this.orders.get(orderId)?.view();
   }
@@ -551,8 +935,10 @@ export class Engine {
     return writeSnapshot({
       lastSeq: this.lastSeq,
       lastTime: this.lastTime,
+      lastOrderId: this.lastOrderId,
       ledger: this.ledger,
       books: [...this.books.values()],
+      lists: this.lists.values(),
     });
   }
 
@@ -562,7 +948,9 @@ export class Engine {
     const state = readSnapshot(snapshot, registry, engine.ledger, engine.books, engine.pool);
     engine.lastSeq = state.lastSeq;
     engine.lastTime = state.lastTime;
+    engine.lastOrderId = state.lastOrderId;
     for (const order of state.orders) engine.orders.add(order);
+    for (const list of state.lists) engine.lists.set(list.id, list);
     return engine;
   }
 }
@@ -571,12 +959,96 @@ function crosses(isBuy: boolean, price: number, oppositeBest: number): boolean {
   return isBuy ? price >= oppositeBest : price <= oppositeBest;
 }
 
+/** Would a stop order at `stopPrice` (0: a trailing stop without one) fire at once at the last price? */
+function stopFiresAt(order: Pick<Order, 'side' | 'orderType'>, stopPrice: number, last: number): boolean {
+  return stopPrice > 0 && wouldFire(order, stopPrice, last);
+}
+
+/**
+ * What an order of `quantity` lots locks: a priced buy `price × quantity` of quote, a
+ * priced sell its base; a market-type buy its quote amount, else all `available`
+ * quote; a market-type sell its base, else all `available` base.
+ */
+export function fundsNeeded(
+  o: Pick<EngineCreateOrder, 'side' | 'orderType' | 'price' | 'quoteQuantity'>,
+  quantity: number,
+  market: Market,
+  available: number,
+): number {
+  const isBuy = o.side === 'BUY';
+  if (hasLimitPrice(o.orderType)) {
+    return isBuy ? o.price * quantity * market.quotePerTickLot : quantity * market.basePerLot;
+  }
+  if (isBuy) return o.quoteQuantity > 0 ? o.quoteQuantity : available;
+  return quantity > 0 ? quantity * market.basePerLot : available;
+}
+
+/** One leg of an order list as the order it places. */
+function legOrder(c: EngineCreateOrderList, leg: EngineOrderListLeg): EngineCreateOrder {
+  return {
+    type: 'CREATE_ORDER',
+    accountId: c.accountId,
+    market: c.market,
+    side: c.side,
+    orderType: leg.orderType,
+    timeInForce: leg.timeInForce,
+    postOnly: leg.postOnly,
+    price: leg.price,
+    quantity: c.quantity,
+    quoteQuantity: 0,
+    clientOrderId: leg.clientOrderId,
+    selfTradePrevention: c.selfTradePrevention,
+    stopPrice: leg.stopPrice,
+    trailingDelta: leg.trailingDelta,
+  };
+}
+
+/**
+ * The OCO rules, as Binance's: each leg a LIMIT_MAKER or a stop / take-profit, at
+ * least one of them contingent; a sell takes profit (or rests) above and stops loss
+ * below, a buy the other way round; the above leg's price above the below leg's.
+ */
+function listShapeCode(c: EngineCreateOrderList): RejectCode | null {
+  const { above, below } = c;
+  const isLimitMaker = (l: EngineOrderListLeg): boolean => l.orderType === 'LIMIT' && l.postOnly;
+  const profitSide = (l: EngineOrderListLeg): boolean =>
+    isLimitMaker(l) || l.orderType === 'TAKE_PROFIT' || l.orderType === 'TAKE_PROFIT_LIMIT';
+  const lossSide = (l: EngineOrderListLeg): boolean =>
+    l.orderType === 'STOP_LOSS' || l.orderType === 'STOP_LOSS_LIMIT';
+  if (isLimitMaker(above) && isLimitMaker(below)) return 'INVALID_ORDER';
+  if (c.side === 'SELL' ? !(profitSide(above) && lossSide(below)) : !(lossSide(above) && profitSide(below))) {
+    return 'INVALID_ORDER';
+  }
+  const reference = (l: EngineOrderListLeg): number => (isLimitMaker(l) ? l.price : l.stopPrice);
+  if (reference(above) > 0 && reference(below) > 0 && reference(above) <= reference(below)) {
+    return 'ORDER_LIST_PRICES';
+  }
+  return null;
+}
+
 /** The market-filter verdict on an order's integers, before any funds are looked at. */
 export function orderFilterCode(c: EngineCreateOrder, market: Market): RejectCode | null {
   if (c.side !== 'BUY' && c.side !== 'SELL') return 'INVALID_ORDER';
   const stp = c.selfTradePrevention;
   if (stp !== 'EXPIRE_MAKER' && stp !== 'EXPIRE_TAKER' && stp !== 'EXPIRE_BOTH') return 'INVALID_ORDER';
-  if (c.orderType === 'LIMIT') {
+  const type = c.orderType;
+  const stopPrice = c.stopPrice ?? 0;
+  const trailingDelta = c.trailingDelta ?? 0;
+  if (type === 'LIMIT' || type === 'MARKET') {
+    if (stopPrice !== 0 || trailingDelta !== 0) return 'INVALID_ORDER';
+  } else if (hasLimitPrice(type) || type === 'STOP_LOSS' || type === 'TAKE_PROFIT') {
+    if (c.postOnly || (stopPrice === 0 && trailingDelta === 0)) return 'INVALID_ORDER';
+    if (stopPrice !== 0 && !isCount(stopPrice, market.maxPriceTicks)) return 'PRICE_FILTER';
+    if (
+      trailingDelta !== 0 &&
+      !(isCount(trailingDelta, market.maxTrailingDelta) && trailingDelta >= market.minTrailingDelta)
+    ) {
+      return 'TRAILING_DELTA';
+    }
+  } else {
+    return 'INVALID_ORDER';
+  }
+  if (hasLimitPrice(type)) {
     if (c.timeInForce !== 'GTC' && c.timeInForce !== 'IOC' && c.timeInForce !== 'FOK') return 'INVALID_ORDER';
     if (c.quoteQuantity !== 0 || (c.postOnly && c.timeInForce !== 'GTC')) return 'INVALID_ORDER';
     if (!isCount(c.price, market.maxPriceTicks)) return 'PRICE_FILTER';
@@ -584,7 +1056,7 @@ export function orderFilterCode(c: EngineCreateOrder, market: Market): RejectCod
     const notional = c.price * c.quantity * market.quotePerTickLot;
     if (notional > MAX_UNITS) return 'MAX_NOTIONAL';
     if (notional < market.minNotional) return 'MIN_NOTIONAL';
-  } else if (c.orderType === 'MARKET') {
+  } else {
     if (c.price !== 0 || c.postOnly || c.timeInForce !== 'IOC') return 'INVALID_ORDER';
     if ((c.quantity === 0) === (c.quoteQuantity === 0)) return 'INVALID_ORDER';
     if (c.quantity !== 0 && !isCount(c.quantity, market.maxQuantityLots)) return 'LOT_SIZE';
@@ -593,8 +1065,6 @@ export function orderFilterCode(c: EngineCreateOrder, market: Market): RejectCod
       if (c.quoteQuantity > MAX_UNITS) return 'MAX_NOTIONAL';
       if (c.quoteQuantity < market.minNotional) return 'MIN_NOTIONAL';
     }
-  } else {
-    return 'INVALID_ORDER';
   }
   if (c.quantity * market.basePerLot > MAX_UNITS) return 'MAX_NOTIONAL';
   return null;

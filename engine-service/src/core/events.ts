@@ -1,4 +1,5 @@
 import type {
+  CancelReplaceOutcome,
   CommandType,
   EndReason,
   EngineBalanceEvent,
@@ -43,6 +44,11 @@ export class OrderView implements EngineOrderEvent {
   readonly status: OrderStatus;
   readonly reason: EndReason | null;
   readonly createdAt: number;
+  readonly stopPrice: number;
+  readonly trailingDelta: number;
+  readonly workingTime: number;
+  readonly orderListId: number;
+  readonly listClientOrderId: string | null;
 
   constructor(o: Order) {
     this.market = o.market;
@@ -62,6 +68,11 @@ export class OrderView implements EngineOrderEvent {
     this.status = o.status;
     this.reason = o.reason;
     this.createdAt = o.createdAt;
+    this.stopPrice = o.stopPrice;
+    this.trailingDelta = o.trailingDelta;
+    this.workingTime = o.workingTime;
+    this.orderListId = o.listId;
+    this.listClientOrderId = o.listClientId;
   }
 }
 
@@ -112,5 +123,6 @@ export class Execution implements ExecutionResult {
     readonly time: number,
     readonly code: RejectCode | null,
     readonly events: EngineEvent[],
+    readonly cancelReplace?: CancelReplaceOutcome,
   ) {}
 }

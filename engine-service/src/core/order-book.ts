@@ -3,6 +3,7 @@ import { BookSide } from './book-side.js';
 import { DepthDiff } from './events.js';
 import type { Order } from './order.js';
 import type { PriceLevel } from './price-level.js';
+import { StopBook } from './stop-book.js';
 
 /**
  * Shared by every diff with no change on one side. Events are read-only by type;
@@ -20,6 +21,12 @@ export class OrderBook {
   readonly asks = new BookSide(false);
   updateId = 0;
   lastTradeId = 0;
+  /** Price of the last trade, ticks; 0 before the first. What stop orders trigger on. */
+  lastPrice = 0;
+  /** The last trade id the stop orders have seen. */
+  stopsSawTradeId = 0;
+  /** Stop and take-profit orders waiting for their trigger. */
+  readonly stops = new StopBook();
   /** Levels changed by the current command, in the order first changed (the first `changedCount`). */
   private readonly changed: PriceLevel[] = [];
   private changedCount = 0;

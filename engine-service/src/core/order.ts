@@ -9,6 +9,7 @@ import type {
 } from '@exchange/protocol';
 import type { Account } from './account.js';
 import { OrderView } from './events.js';
+import type { OrderList } from './order-list.js';
 import type { PriceLevel } from './price-level.js';
 
 /**
@@ -44,6 +45,27 @@ export class Order {
   filledQuote = 0;
   status: OrderStatus = 'NEW';
   reason: EndReason | null = null;
+  /** Ticks; 0 when none. */
+  stopPrice = 0;
+  /** Basis points; 0 when the order does not trail. */
+  trailingDelta = 0;
+  /** When it started working on the book; -1 while it waits for its trigger. */
+  workingTime = 0;
+  /** Funds held for a waiting order (a working order's follow from its price and remainder). */
+  locked = 0;
+  /**
+   * A trailing stop that is tracking: the highest (sell) or lowest (buy) last price
+   * since it started; 0 until the first trade it sees.
+   */
+  trailRef = 0;
+  /** A trailing stop tracking the price (its stop price, if any, was reached). */
+  tracking = false;
+  /** Its order list's id, kept after the list is done; -1 when none. */
+  listId = -1;
+  /** Its order list's client id, kept with `listId`; null when none or not given. */
+  listClientId: string | null = null;
+  /** Its order list while both orders are open. */
+  list: OrderList | null = null;
 
   level: PriceLevel | null = null;
   prev: Order | null = null;
@@ -53,6 +75,11 @@ export class Order {
 
   constructor(account: Account) {
     this.account = account;
+  }
+
+  /** Waiting for its trigger (a stop or take-profit not yet working). */
+  get waiting(): boolean {
+    return this.workingTime < 0;
   }
 
   /** An immutable picture of the order now, as events and queries carry it. */
@@ -103,12 +130,22 @@ export class OrderPool {
     order.filledQuote = 0;
     order.status = 'NEW';
     order.reason = null;
+    order.stopPrice = 0;
+    order.trailingDelta = 0;
+    order.workingTime = createdAt;
+    order.locked = 0;
+    order.trailRef = 0;
+    order.tracking = false;
+    order.listId = -1;
+    order.listClientId = null;
+    order.list = null;
     return order;
   }
 
   /** Takes back an order that has ended and is linked nowhere. */
   release(order: Order): void {
     order.clientOrderId = null;
+    order.list = null;
     this.free.push(order);
   }
 }

@@ -1,11 +1,26 @@
-import type { MarketRegistry, SelfTradePrevention, Side } from '@exchange/protocol';
+import type { MarketRegistry, OrderType, SelfTradePrevention, Side, TimeInForce } from '@exchange/protocol';
 import type { Ledger } from './ledger.js';
 import type { Order, OrderPool } from './order.js';
 import type { OrderBook } from './order-book.js';
+import { OrderList } from './order-list.js';
+
+/**
+ * What sets a resting order apart from a plain GTC limit order placed on its own: a
+ * triggered `…_LIMIT` stop keeps its type and stop terms, and an order of a list its list.
+ */
+export interface SnapshotOrderTerms {
+  readonly orderType: OrderType;
+  readonly stopPrice: number;
+  readonly trailingDelta: number;
+  readonly workingTime: number;
+  readonly listId: number;
+  /** Its list's client id, when it has one (absent in snapshots from before it was kept). */
+  readonly listClientId?: string;
+}
 
 /**
  * A resting order, compact because a snapshot may hold millions. Resting orders
- * are always GTC limit orders, so type and time in force are implied.
+ * are GTC and priced; a plain limit order carries no `terms`.
  */
 export type SnapshotOrder = [
   id: number,
@@ -19,6 +34,37 @@ export type SnapshotOrder = [
   filledQuote: number,
   clientOrderId: string | null,
   createdAt: number,
+  terms?: SnapshotOrderTerms,
+];
+
+/** A stop or take-profit order waiting for its trigger. */
+export type SnapshotWaitingOrder = [
+  id: number,
+  accountId: string,
+  side: Side,
+  orderType: OrderType,
+  timeInForce: TimeInForce,
+  selfTradePrevention: SelfTradePrevention,
+  price: number,
+  quantity: number,
+  quoteQuantity: number,
+  stopPrice: number,
+  trailingDelta: number,
+  locked: number,
+  trailRef: number,
+  tracking: boolean,
+  clientOrderId: string | null,
+  createdAt: number,
+  listId: number,
+];
+
+/** An OCO list with both orders open; they hold no funds of their own, the list holds `locked`. */
+export type SnapshotOrderList = [
+  id: number,
+  clientListId: string | null,
+  aboveOrderId: number,
+  belowOrderId: number,
+  locked: number,
 ];
 
 export interface SnapshotMarket {
@@ -27,6 +73,10 @@ export interface SnapshotMarket {
   readonly lastTradeId: number;
   /** Bids best first, then asks best first; oldest first within a price. */
   readonly orders: SnapshotOrder[];
+  /** Ticks of the last trade; absent in snapshots taken before stop orders existed. */
+  readonly lastPrice?: number;
+  readonly stopsSawTradeId?: number;
+  readonly waiting?: SnapshotWaitingOrder[];
 }
 
 /** Every account's non-zero balances: `[asset, available, locked]`. */
@@ -46,16 +96,44 @@ export interface EngineSnapshot {
   readonly accounts: SnapshotAccount[];
   readonly markets: SnapshotMarket[];
   readonly withdrawals: [id: number, accountId: string, asset: string, amount: number][];
+  readonly lists?: SnapshotOrderList[];
+  /**
+   * The last order id given (an order's id is its command's seq, or one more than this
+   * when an order list took two ids). Absent in snapshots from before order lists: `lastSeq`.
+   */
+  readonly lastOrderId?: number;
 }
 
 export interface SnapshotSource {
   readonly lastSeq: number;
   readonly lastTime: number;
+  readonly lastOrderId: number;
   readonly ledger: Ledger;
   readonly books: readonly OrderBook[];
+  readonly lists: Iterable<OrderList>;
 }
 
-export function writeSnapshot({ lastSeq, lastTime, ledger, books }: SnapshotSource): EngineSnapshot {
+/** The terms of a resting order that is not a plain limit order, else undefined. */
+function termsOf(o: Order): SnapshotOrderTerms | undefined {
+  if (o.orderType === 'LIMIT' && o.listId === -1 && o.workingTime === o.createdAt) return undefined;
+  return {
+    orderType: o.orderType,
+    stopPrice: o.stopPrice,
+    trailingDelta: o.trailingDelta,
+    workingTime: o.workingTime,
+    listId: o.listId,
+    ...(o.listClientId === null ? {} : { listClientId: o.listClientId }),
+  };
+}
+
+export function writeSnapshot({
+  lastSeq,
+  lastTime,
+  lastOrderId,
+  ledger,
+  books,
+  lists,
+}: SnapshotSource): EngineSnapshot {
   const accounts: SnapshotAccount[] = [];
   for (const account of ledger.accounts.values()) {
     const balances: [string, number, number][] = [];
@@ -70,7 +148,7 @@ export function writeSnapshot({ lastSeq, lastTime, ledger, books }: SnapshotSour
     for (const side of [book.bids, book.asks]) {
       for (let level = side.best; level !== null; level = side.worse(level)) {
         for (let o = level.head; o !== null; o = o.next) {
-          orders.push([
+          const row: SnapshotOrder = [
             o.id,
             o.account.id,
             o.side,
@@ -82,11 +160,46 @@ export function writeSnapshot({ lastSeq, lastTime, ledger, books }: SnapshotSour
             o.filledQuote,
             o.clientOrderId,
             o.createdAt,
-          ]);
+          ];
+          const terms = termsOf(o);
+          if (terms !== undefined) row.push(terms);
+          orders.push(row);
         }
       }
     }
-    return { symbol: book.market.symbol, updateId: book.updateId, lastTradeId: book.lastTradeId, orders };
+    const waiting = book.stops
+      .orders()
+      .sort((a, b) => a.id - b.id)
+      .map(
+        (o): SnapshotWaitingOrder => [
+          o.id,
+          o.account.id,
+          o.side,
+          o.orderType,
+          o.timeInForce,
+          o.selfTradePrevention,
+          o.price,
+          o.quantity,
+          o.quoteQuantity,
+          o.stopPrice,
+          o.trailingDelta,
+          o.locked,
+          o.trailRef,
+          o.tracking,
+          o.clientOrderId,
+          o.createdAt,
+          o.listId,
+        ],
+      );
+    return {
+      symbol: book.market.symbol,
+      updateId: book.updateId,
+      lastTradeId: book.lastTradeId,
+      orders,
+      lastPrice: book.lastPrice,
+      stopsSawTradeId: book.stopsSawTradeId,
+      waiting,
+    };
   });
   return {
     version: 1,
@@ -97,6 +210,8 @@ export function writeSnapshot({ lastSeq, lastTime, ledger, books }: SnapshotSour
     accounts,
     markets,
     withdrawals: [...ledger.withdrawals.values()].map((w) => [w.id, w.account.id, w.asset.symbol, w.amount]),
+    lists: [...lists].map((l): SnapshotOrderList => [l.id, l.clientListId, l.above.id, l.below.id, l.locked]),
+    lastOrderId,
   };
 }
 
@@ -111,7 +226,7 @@ export function readSnapshot(
   ledger: Ledger,
   books: ReadonlyMap<string, OrderBook>,
   pool: OrderPool,
-): { lastSeq: number; lastTime: number; orders: Order[] } {
+): { lastSeq: number; lastTime: number; lastOrderId: number; orders: Order[]; lists: OrderList[] } {
   if (snapshot.version !== 1) throw new Error(`unsupported snapshot version ${String(snapshot.version)}`);
   if (snapshot.feeAccountId !== ledger.feeAccount.id) throw new Error('snapshot has another fee account');
   const assetIndex = (symbol: string): number => {
@@ -155,13 +270,14 @@ export function readSnapshot(
       filledQuote,
       clientOrderId,
       createdAt,
+      terms,
     ] of m.orders) {
       const order = pool.acquire(
         id,
         ledger.accountFor(accountId),
         m.symbol,
         side,
-        'LIMIT',
+        terms?.orderType ?? 'LIMIT',
         'GTC',
         postOnly,
         stp,
@@ -175,12 +291,87 @@ export function readSnapshot(
       order.filledQuantity = quantity - remaining;
       order.filledQuote = filledQuote;
       order.status = remaining < quantity ? 'PARTIALLY_FILLED' : 'NEW';
+      if (terms !== undefined) {
+        order.stopPrice = terms.stopPrice;
+        order.trailingDelta = terms.trailingDelta;
+        order.workingTime = terms.workingTime;
+        order.listId = terms.listId;
+        order.listClientId = terms.listClientId ?? null;
+      }
       book.side(side === 'BUY').append(order);
       orders.push(order);
     }
+    for (const [
+      id,
+      accountId,
+      side,
+      orderType,
+      timeInForce,
+      stp,
+      price,
+      quantity,
+      quoteQuantity,
+      stopPrice,
+      trailingDelta,
+      locked,
+      trailRef,
+      tracking,
+      clientOrderId,
+      createdAt,
+      listId,
+    ] of m.waiting ?? []) {
+      const order = pool.acquire(
+        id,
+        ledger.accountFor(accountId),
+        m.symbol,
+        side,
+        orderType,
+        timeInForce,
+        false,
+        stp,
+        price,
+        quantity,
+        quoteQuantity,
+        clientOrderId,
+        createdAt,
+      );
+      order.stopPrice = stopPrice;
+      order.trailingDelta = trailingDelta;
+      order.locked = locked;
+      order.trailRef = trailRef;
+      order.tracking = tracking;
+      order.listId = listId;
+      order.workingTime = -1;
+      book.stops.add(order);
+      const index = book.market.index;
+      order.account.waitingIn[index] = (order.account.waitingIn[index] ?? 0) + 1;
+      orders.push(order);
+    }
+    book.lastPrice = m.lastPrice ?? 0;
+    book.stopsSawTradeId = m.stopsSawTradeId ?? m.lastTradeId;
   }
   // Accounts list their open orders in creation order, which is id order.
   orders.sort((a, b) => a.id - b.id);
-  for (const order of orders) order.account.addOpen(order);
-  return { lastSeq: snapshot.lastSeq, lastTime: snapshot.lastTime, orders };
+  for (const order of orders) {
+    order.account.addOpen(order, (registry.market(order.market) as { index: number }).index);
+  }
+  const byId = new Map(orders.map((o) => [o.id, o]));
+  const lists = (snapshot.lists ?? []).map(([id, clientListId, aboveId, belowId, locked]) => {
+    const above = byId.get(aboveId);
+    const below = byId.get(belowId);
+    if (above === undefined || below === undefined) throw new Error(`snapshot list ${id} lacks its orders`);
+    const list = new OrderList(id, clientListId, above, below, locked);
+    above.list = list;
+    below.list = list;
+    above.listClientId = clientListId;
+    below.listClientId = clientListId;
+    return list;
+  });
+  return {
+    lastSeq: snapshot.lastSeq,
+    lastTime: snapshot.lastTime,
+    lastOrderId: snapshot.lastOrderId ?? snapshot.lastSeq,
+    orders,
+    lists,
+  };
 }

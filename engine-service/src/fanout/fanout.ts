@@ -21,6 +21,9 @@
  * 5. **post** with bounded concurrency and a bounded number of posts per connection
  *    (see {@link ConnectionPoster}), through the lean {@link ConnectionsClient}; a
  *    connection that is gone or too slow is dropped from the view and the registry.
+ * 6. **listen keys**: every `listenKeyCheckMs` the connections on a Binance user data
+ *    stream whose listen key is gone get `listenKeyExpired` and leave that stream
+ *    (see `listen-key-watch.ts`).
  *
  * **Shards**: with `shard` `{ index, count }` the process serves only the connections
  * whose {@link shardOf} is `index`: it reads only their members of the stream sets
@@ -37,7 +40,14 @@
  * reconnection.
  */
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
-import { type MarketRegistry, type RedisKeys, WS_DROP_CONNECTION_LUA, type WsKeys } from '@exchange/protocol';
+import {
+  COMBINED_SUFFIX,
+  depthReadModelOf,
+  type MarketRegistry,
+  type RedisKeys,
+  WS_DROP_CONNECTION_LUA,
+  type WsKeys,
+} from '@exchange/protocol';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type HealthServer, startHealthServer } from '../runtime/health.js';
@@ -45,6 +55,7 @@ import { loadCandlesInProgress } from './candle-seed.js';
 import { ConnectionPoster, type PosterStats } from './connection-poster.js';
 import { SHARD_MEMBERS_LUA, type Shard, shardOf } from './connection-shard.js';
 import { ConnectionsClient } from './connections-client.js';
+import { checkListenKeys, isUserDataStream, userDataStreamName } from './listen-key-watch.js';
 import { type Outgoing, StreamRouter } from './stream-router.js';
 import { SubscriptionView } from './subscription-view.js';
 
@@ -65,6 +76,8 @@ export interface FanoutOptions {
   readonly resyncMs?: number;
   /** How often `ws:registry` is checked, to notice a Redis that lost its data. Default 1 s. */
   readonly registryCheckMs?: number;
+  /** How often the listen keys of user data streams are checked (`listenKeyExpired`). Default 5 s. */
+  readonly listenKeyCheckMs?: number;
   /** Posts in flight at most. Default 64. */
   readonly concurrency?: number;
   /** Frames waiting per connection before it is dropped. Default 1000. */
@@ -108,7 +121,13 @@ function cpuUs(): number {
 export async function startFanout(options: FanoutOptions): Promise<RunningFanout> {
   const { logger, wsKeys: ws } = options;
   const view = new SubscriptionView();
-  const router = new StreamRouter({ registry: options.registry, wanted: (stream) => view.has(stream) });
+  /** Account → the listen key its `/stream` connections wrap user data events with (one per account, as on Binance). */
+  const listenKeys = new Map<string, string>();
+  const router = new StreamRouter({
+    registry: options.registry,
+    wanted: (stream) => view.has(stream),
+    listenKeyOf: (accountId) => listenKeys.get(accountId),
+  });
   const commands = new Redis(options.redisUrl, { maxRetriesPerRequest: 2 });
   const subscriber = new Redis(options.redisUrl);
   commands.on('error', (error) => logger.warn({ err: error }, 'redis'));
@@ -153,6 +172,14 @@ export async function startFanout(options: FanoutOptions): Promise<RunningFanout
     logger,
   });
 
+  /** Remembers the listen keys a connection wraps its user data events with (`account@{id}@user/combined`). */
+  const learnListenKeys = (streams: readonly string[], listening: string | null | undefined) => {
+    if (listening === null || listening === undefined) return;
+    for (const [listenKey, accountId] of Object.entries(JSON.parse(listening) as Record<string, string>)) {
+      if (streams.includes(userDataStreamName(accountId, true))) listenKeys.set(accountId, listenKey);
+    }
+  };
+
   const deliver = (frames: readonly Outgoing[]) => {
     for (const { stream, frame, batchable } of frames) {
       const subscribers = view.subscribers(stream);
@@ -178,7 +205,12 @@ export async function startFanout(options: FanoutOptions): Promise<RunningFanout
    */
   type Held =
     | { readonly stream: string; readonly message: string }
-    | { readonly connectionId: string; streams: string[] | null | undefined };
+    | {
+        readonly connectionId: string;
+        streams: string[] | null | undefined;
+        /** The connection's `listenKeys` field (listen key → account), read with its streams. */
+        listening?: string | null;
+      };
   const held: Held[] = [];
   const drain = () => {
     while (held.length > 0) {
@@ -187,6 +219,7 @@ export async function startFanout(options: FanoutOptions): Promise<RunningFanout
         if (head.streams === undefined) return;
         if (head.streams !== null) {
           view.set(head.connectionId, head.streams);
+          learnListenKeys(head.streams, head.listening);
           if (head.streams.length === 0) poster.forget(head.connectionId);
         }
       } else route(head.stream, head.message);
@@ -197,9 +230,21 @@ export async function startFanout(options: FanoutOptions): Promise<RunningFanout
     const read: Held = { connectionId, streams: undefined };
     held.push(read);
     commands
+      .multi()
       .smembers(ws.subscriptions(connectionId))
+      .hget(ws.connection(connectionId), 'listenKeys')
+      .exec()
+      .then((answers) => {
+        const [[streamsError, streams], [keysError, listening]] = (answers ?? [
+          [null, []],
+          [null, null],
+        ]) as [[Error | null, string[]], [Error | null, string | null]];
+        if (streamsError !== null || keysError !== null) throw streamsError ?? keysError;
+        return { streams, listening };
+      })
       .then(
-        (streams) => {
+        ({ streams, listening }) => {
+          read.listening = listening;
           read.streams = streams;
         },
         (error: unknown) => {
@@ -231,7 +276,18 @@ export async function startFanout(options: FanoutOptions): Promise<RunningFanout
         mine.push(streams[i] as string);
       }
     });
+    const combinedListeners = [...byConnection].filter(([, mine]) =>
+      mine.some((stream) => isUserDataStream(stream) && stream.endsWith(COMBINED_SUFFIX)),
+    );
+    const keysRead = commands.pipeline();
+    for (const [id] of combinedListeners) keysRead.hget(ws.connection(id), 'listenKeys');
+    const keyAnswers = combinedListeners.length === 0 ? [] : ((await keysRead.exec()) ?? []);
     view.replaceAll(byConnection);
+    listenKeys.clear();
+    keyAnswers.forEach(([error, listening], i) => {
+      const [, mine] = combinedListeners[i] as [string, string[]];
+      if (error === null) learnListenKeys(mine, listening as string | null);
+    });
     await closeLost([...served].filter((id) => !byConnection.has(id)));
   };
 
@@ -282,7 +338,45 @@ export async function startFanout(options: FanoutOptions): Promise<RunningFanout
     router.seedCandles([]);
   }
 
-  const flushTimer = setInterval(() => deliver(router.flush(Date.now())), options.depthIntervalMs ?? 100);
+  /**
+   * Binance's partial books (`<symbol>@depth<n>[@100ms]`) come from the engine's depth
+   * read model, read only for markets with a subscriber, one pipeline per interval.
+   */
+  let partialRead: Promise<void> | undefined;
+  let slowPartialDueAt = 0;
+  const partialDepth = (now: number) => {
+    if (partialRead !== undefined) return;
+    const speeds: ('fast' | 'slow')[] = ['fast'];
+    if (now >= slowPartialDueAt) {
+      speeds.push('slow');
+      slowPartialDueAt = now + 1000;
+    }
+    const wanted = speeds.flatMap((speed) =>
+      router.partialDepthMarkets(speed).map((market) => ({ market, speed })),
+    );
+    if (wanted.length === 0) return;
+    const pipeline = commands.pipeline();
+    for (const { market } of wanted) pipeline.hgetall(options.redisKeys.depth(market));
+    partialRead = pipeline
+      .exec()
+      .then((answers) => {
+        (answers ?? []).forEach(([error, hash], i) => {
+          const { market, speed } = wanted[i] as (typeof wanted)[number];
+          if (error === null) {
+            deliver(router.partialDepth(depthReadModelOf(market, hash as Record<string, string>), speed));
+          }
+        });
+      })
+      .catch((error: unknown) => logger.warn({ err: error }, 'partial depth not read'))
+      .finally(() => {
+        partialRead = undefined;
+      });
+  };
+  const flushTimer = setInterval(() => {
+    const now = Date.now();
+    deliver(router.flush(now));
+    partialDepth(now);
+  }, options.depthIntervalMs ?? 100);
   const resyncTimer = setInterval(() => resyncNow('periodic'), options.resyncMs ?? 30_000);
   const registryTimer = setInterval(() => {
     markRegistry().then(
@@ -294,6 +388,24 @@ export async function startFanout(options: FanoutOptions): Promise<RunningFanout
       (error: unknown) => logger.warn({ err: error }, 'registry check failed'),
     );
   }, options.registryCheckMs ?? 1000);
+
+  let listenKeyCheck: Promise<unknown> | undefined;
+  const listenKeyTimer = setInterval(() => {
+    if (listenKeyCheck !== undefined) return;
+    const listening = new Set<string>();
+    for (const stream of view.streamNames()) {
+      if (!isUserDataStream(stream)) continue;
+      for (const id of view.subscribers(stream) ?? []) listening.add(id);
+    }
+    if (listening.size === 0) return;
+    listenKeyCheck = checkListenKeys(commands, ws, [...listening], (id, frame) =>
+      poster.enqueue(id, frame, false, Buffer.byteLength(frame)),
+    )
+      .catch((error: unknown) => logger.warn({ err: error }, 'listen keys not checked'))
+      .finally(() => {
+        listenKeyCheck = undefined;
+      });
+  }, options.listenKeyCheckMs ?? 5000);
 
   const stats = (): FanoutStats => ({
     ...poster.stats,
@@ -324,6 +436,8 @@ export async function startFanout(options: FanoutOptions): Promise<RunningFanout
       clearInterval(flushTimer);
       clearInterval(resyncTimer);
       clearInterval(registryTimer);
+      clearInterval(listenKeyTimer);
+      await listenKeyCheck;
       subscriber.disconnect();
       await poster.idle();
       poster.close();

@@ -1,3 +1,4 @@
+export { AVERAGE_PRICE_WINDOW_MS, AveragePrice } from './average-price.js';
 export { loadCandlesInProgress } from './candle-seed.js';
 export {
   ConnectionPoster,
@@ -18,3 +19,4 @@ export { type Candle, LiveCandle } from './live-candles.js';
 export * from './payloads.js';
 export { type Outgoing, type SeedCandle, StreamRouter, type StreamRouterOptions } from './stream-router.js';
 export { SubscriptionView } from './subscription-view.js';
+export { listenKeyExpiredEvent, subscriptionEvent, userDataEvents } from './user-data.js';

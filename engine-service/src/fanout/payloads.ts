@@ -158,3 +158,57 @@ export function binanceKline(
     },
   });
 }
+
+/** Binance's `<symbol>@miniTicker` payload (an element of `!miniTicker@arr` too). */
+export function binanceMiniTicker(market: Market, ticker: TickerReadModel): string {
+  const price = (value: string | null | undefined) => value ?? formatOnGrid(0, market.tick);
+  return JSON.stringify({
+    e: '24hrMiniTicker',
+    E: ticker.closeTime,
+    s: binanceSymbol(market.symbol),
+    c: price(ticker.lastPrice),
+    o: price(ticker.openPrice ?? ticker.lastPrice),
+    h: price(ticker.highPrice),
+    l: price(ticker.lowPrice),
+    v: ticker.volume,
+    q: ticker.quoteVolume,
+  });
+}
+
+/** Binance's `<symbol>@avgPrice` payload: `w` the average over `i` (5m), `T` the last trade's time. */
+export function binanceAvgPrice(
+  market: string,
+  average: string,
+  lastTradeTime: number,
+  eventTime: number,
+): string {
+  return JSON.stringify({
+    e: 'avgPrice',
+    E: eventTime,
+    s: binanceSymbol(market),
+    i: '5m',
+    w: average,
+    T: lastTradeTime,
+  });
+}
+
+/** Binance's partial book `<symbol>@depth<levels>`: the best `levels` per side and the book's update id. */
+export function binancePartialDepth(
+  book: {
+    readonly lastUpdateId: number;
+    readonly bids: readonly (readonly [string, string])[];
+    readonly asks: readonly (readonly [string, string])[];
+  },
+  levels: number,
+): string {
+  return JSON.stringify({
+    lastUpdateId: book.lastUpdateId,
+    bids: book.bids.slice(0, levels),
+    asks: book.asks.slice(0, levels),
+  });
+}
+
+/** A Binance all-market array (`!ticker@arr`, `!miniTicker@arr`) from its elements' JSON. */
+export function binanceArray(elements: readonly string[]): string {
+  return `[${elements.join(',')}]`;
+}

@@ -14,32 +14,45 @@
  * Payloads are built only for streams someone subscribes to (`wanted`).
  */
 import {
+  type AccountUpdate,
+  ALL_MINI_TICKERS_STREAM,
+  ALL_TICKERS_STREAM,
   type BookTickerReadModel,
   binanceSymbol,
   bookTickerReadModelOf,
+  combinedStreamName,
   type DepthDiff,
+  type DepthReadModel,
   KLINE_INTERVALS,
   type KlineInterval,
   type Market,
   type MarketRegistry,
+  PARTIAL_DEPTH_LEVELS,
+  type PartialDepthLevels,
   type PublicTrade,
   publicTradesOf,
   type TickerReadModel,
   tickerReadModelOf,
   WS_ACCOUNT_STREAM,
 } from '@exchange/protocol';
+import { AveragePrice } from './average-price.js';
 import { DepthCoalescer, type MergedDepth } from './depth-coalescer.js';
 import { type Candle, LiveCandle } from './live-candles.js';
 import {
+  binanceArray,
+  binanceAvgPrice,
   binanceBookTicker,
   binanceDepth,
   binanceKline,
+  binanceMiniTicker,
+  binancePartialDepth,
   binanceTicker,
   binanceTrade,
   nativeDepth,
   nativeFrame,
   nativeKline,
 } from './payloads.js';
+import { subscriptionEvent, userDataEvents } from './user-data.js';
 
 /** One frame for every subscriber of a canonical stream. */
 export interface Outgoing {
@@ -62,6 +75,12 @@ export interface StreamRouterOptions {
   readonly wanted: (stream: string) => boolean;
   /** The slow depth interval (Binance's `@depth`); 1000 ms by default. */
   readonly slowDepthMs?: number;
+  /**
+   * The listen key a `/stream` connection opened an account's user data stream with:
+   * the `stream` of its wrapped events (`account@{id}@user/combined`). Without one, or
+   * for an account without a key, those events are not sent.
+   */
+  readonly listenKeyOf?: (accountId: string) => string | undefined;
 }
 
 interface Names {
@@ -76,6 +95,10 @@ interface Names {
   readonly bTicker: string;
   readonly bBookTicker: string;
   readonly bKline: Readonly<Record<KlineInterval, string>>;
+  readonly bMiniTicker: string;
+  readonly bAvgPrice: string;
+  /** `<symbol>@depth<levels>` (slow) and `@depth<levels>@100ms` (fast). */
+  readonly bPartial: Readonly<Record<'fast' | 'slow', ReadonlyMap<PartialDepthLevels, string>>>;
 }
 
 interface MarketState {
@@ -92,6 +115,7 @@ interface MarketState {
   readonly candles: ReadonlyMap<KlineInterval, LiveCandle>;
   readonly changed: Set<KlineInterval>;
   readonly closed: Array<{ readonly interval: KlineInterval; readonly candle: Candle }>;
+  readonly average: AveragePrice;
 }
 
 /** @example const router = new StreamRouter({ registry, wanted: (s) => view.has(s) }); */
@@ -99,12 +123,16 @@ export class StreamRouter {
   private readonly markets = new Map<string, MarketState>();
   private readonly wanted: (stream: string) => boolean;
   private readonly slowDepthMs: number;
+  private readonly registry: MarketRegistry;
+  private readonly listenKeyOf: (accountId: string) => string | undefined;
   /** Trades seen before the candles were seeded, replayed onto the seeds. */
   private unseeded: PublicTrade[] | undefined = [];
 
   constructor(options: StreamRouterOptions) {
     this.wanted = options.wanted;
     this.slowDepthMs = options.slowDepthMs ?? 1000;
+    this.registry = options.registry;
+    this.listenKeyOf = options.listenKeyOf ?? (() => undefined);
     for (const market of options.registry.markets) {
       const symbol = binanceSymbol(market.symbol).toLowerCase();
       const perInterval = (name: (i: KlineInterval) => string) =>
@@ -123,6 +151,12 @@ export class StreamRouter {
           bTicker: `${symbol}@ticker`,
           bBookTicker: `${symbol}@bookTicker`,
           bKline: perInterval((i) => `${symbol}@kline_${i}`),
+          bMiniTicker: `${symbol}@miniTicker`,
+          bAvgPrice: `${symbol}@avgPrice`,
+          bPartial: {
+            fast: new Map(PARTIAL_DEPTH_LEVELS.map((n) => [n, `${symbol}@depth${n}@100ms`])),
+            slow: new Map(PARTIAL_DEPTH_LEVELS.map((n) => [n, `${symbol}@depth${n}`])),
+          },
         },
         fast: new DepthCoalescer(market.symbol),
         slow: new DepthCoalescer(market.symbol),
@@ -134,6 +168,7 @@ export class StreamRouter {
         candles: new Map(KLINE_INTERVALS.map((i) => [i, new LiveCandle(i)])),
         changed: new Set(),
         closed: [],
+        average: new AveragePrice(),
       });
     }
   }
@@ -146,11 +181,7 @@ export class StreamRouter {
     const at = stream.indexOf('@');
     const kind = stream.slice(0, at);
     const target = stream.slice(at + 1);
-    if (kind === WS_ACCOUNT_STREAM) {
-      return this.wanted(stream)
-        ? [{ stream, frame: nativeFrame(WS_ACCOUNT_STREAM, json), batchable: true }]
-        : [];
-    }
+    if (kind === WS_ACCOUNT_STREAM) return this.accountFrames(stream, json);
     const state = this.markets.get(target);
     if (state === undefined) return [];
     const out: Outgoing[] = [];
@@ -158,6 +189,7 @@ export class StreamRouter {
       case 'trades': {
         for (const trade of publicTradesOf(state.market.symbol, json)) {
           state.lastQuantity = trade.quantity;
+          state.average.add(trade);
           this.addTrade(state, trade);
           this.push(
             out,
@@ -198,25 +230,40 @@ export class StreamRouter {
    */
   flush(now: number): Outgoing[] {
     const out: Outgoing[] = [];
+    const allTickers: string[] = [];
+    const allMiniTickers: string[] = [];
+    const wantAll = this.wantedAnyForm(ALL_TICKERS_STREAM);
+    const wantAllMini = this.wantedAnyForm(ALL_MINI_TICKERS_STREAM);
     for (const state of this.markets.values()) {
       const fast = state.fast.take();
       if (fast !== undefined) this.depthFrames(out, state, fast, 'fast');
+      const { names, market } = state;
       if (now >= state.slowDueAt) {
         const slow = state.slow.take();
         if (slow !== undefined) this.depthFrames(out, state, slow, 'slow');
         state.slowDueAt = now + this.slowDepthMs;
+        const average = this.wantedAnyForm(names.bAvgPrice)
+          ? state.average.take(now)
+          : state.average.prune(now);
+        if (average !== undefined) {
+          this.push(
+            out,
+            names.bAvgPrice,
+            () => binanceAvgPrice(market.symbol, average.price, average.lastTradeTime, now),
+            false,
+          );
+        }
       }
-      const { names, market } = state;
       const ticker = state.ticker;
       if (ticker !== undefined) {
         state.ticker = undefined;
         this.push(out, names.ticker, () => nativeFrame(names.ticker, ticker.json), true);
-        this.push(
-          out,
-          names.bTicker,
-          () => binanceTicker(market, ticker.model, state.book, state.lastQuantity),
-          false,
-        );
+        const full = () => binanceTicker(market, ticker.model, state.book, state.lastQuantity);
+        const mini = () => binanceMiniTicker(market, ticker.model);
+        this.push(out, names.bTicker, full, false);
+        this.push(out, names.bMiniTicker, mini, false);
+        if (wantAll) allTickers.push(full());
+        if (wantAllMini) allMiniTickers.push(mini());
       }
       const book = state.bookTicker;
       if (book !== undefined) {
@@ -232,6 +279,39 @@ export class StreamRouter {
         if (candle !== undefined) this.klineFrames(out, state, interval, candle, false, now);
       }
       state.changed.clear();
+    }
+    if (allTickers.length > 0) this.push(out, ALL_TICKERS_STREAM, () => binanceArray(allTickers), false);
+    if (allMiniTickers.length > 0) {
+      this.push(out, ALL_MINI_TICKERS_STREAM, () => binanceArray(allMiniTickers), false);
+    }
+    return out;
+  }
+
+  /**
+   * The markets whose partial book (`<symbol>@depth<n>[@100ms]`) at this speed has a
+   * subscriber: the caller reads their `depth:{market}` read models and hands them to
+   * {@link partialDepth}.
+   */
+  partialDepthMarkets(speed: 'fast' | 'slow'): string[] {
+    const markets: string[] = [];
+    for (const state of this.markets.values()) {
+      for (const name of state.names.bPartial[speed].values()) {
+        if (this.wantedAnyForm(name)) {
+          markets.push(state.market.symbol);
+          break;
+        }
+      }
+    }
+    return markets;
+  }
+
+  /** The partial book frames of a market at one speed, from its depth read model. */
+  partialDepth(book: DepthReadModel, speed: 'fast' | 'slow'): Outgoing[] {
+    const state = this.markets.get(book.market);
+    if (state === undefined) return [];
+    const out: Outgoing[] = [];
+    for (const [levels, name] of state.names.bPartial[speed]) {
+      this.push(out, name, () => binancePartialDepth(book, levels), false);
     }
     return out;
   }
@@ -290,7 +370,51 @@ export class StreamRouter {
     this.push(out, binance, () => binanceKline(symbol, interval, candle, closed, now), false);
   }
 
+  /**
+   * An account update as the account's private streams carry it: native (`account@X`),
+   * Binance's user data events raw (`account@X@user`), wrapped as
+   * `{"stream":<listenKey>,"data":…}` on a `/stream` connection (`account@X@user/combined`),
+   * and as WebSocket API subscription events (`account@X@wsapi`).
+   */
+  private accountFrames(stream: string, json: string): Outgoing[] {
+    const out: Outgoing[] = [];
+    if (this.wanted(stream))
+      out.push({ stream, frame: nativeFrame(WS_ACCOUNT_STREAM, json), batchable: true });
+    const user = `${stream}@user`;
+    const combined = combinedStreamName(user);
+    const wsapi = `${stream}@wsapi`;
+    const wantUser = this.wanted(user);
+    const listenKey = this.wanted(combined)
+      ? this.listenKeyOf(stream.slice(WS_ACCOUNT_STREAM.length + 1))
+      : undefined;
+    const wantApi = this.wanted(wsapi);
+    if (!wantUser && listenKey === undefined && !wantApi) return out;
+    for (const event of userDataEvents(JSON.parse(json) as AccountUpdate, this.registry)) {
+      if (wantUser) out.push({ stream: user, frame: event, batchable: false });
+      if (listenKey !== undefined) {
+        out.push({ stream: combined, frame: nativeFrame(listenKey, event), batchable: false });
+      }
+      if (wantApi) out.push({ stream: wsapi, frame: subscriptionEvent(event), batchable: false });
+    }
+    return out;
+  }
+
+  /**
+   * Adds a stream's frame for its subscribers; a Binance stream's (not `batchable`) also
+   * wrapped as `{"stream":…,"data":…}` for the subscribers of its combined name.
+   */
   private push(out: Outgoing[], stream: string, frame: () => string, batchable: boolean): void {
-    if (this.wanted(stream)) out.push({ stream, frame: frame(), batchable });
+    const raw = this.wanted(stream);
+    const combined = batchable ? undefined : combinedStreamName(stream);
+    const wrapped = combined !== undefined && this.wanted(combined);
+    if (!raw && !wrapped) return;
+    const text = frame();
+    if (raw) out.push({ stream, frame: text, batchable });
+    if (wrapped) out.push({ stream: combined, frame: nativeFrame(stream, text), batchable: false });
+  }
+
+  /** Whether a Binance stream has subscribers, raw or combined. */
+  private wantedAnyForm(stream: string): boolean {
+    return this.wanted(stream) || this.wanted(combinedStreamName(stream));
   }
 }

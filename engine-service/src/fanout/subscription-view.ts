@@ -29,6 +29,11 @@ export class SubscriptionView {
     return this.byConnection.keys();
   }
 
+  /** Every stream with a subscriber. */
+  streamNames(): IterableIterator<string> {
+    return this.byStream.keys();
+  }
+
   /** Whether anyone is subscribed to the stream. */
   has(stream: string): boolean {
     return this.byStream.has(stream);

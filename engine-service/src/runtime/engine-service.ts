@@ -16,7 +16,6 @@
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   EVENTS_QUEUE,
-  type ExecutionResult,
   type MarketRegistry,
   ORDERS_QUEUE,
   REDIS_KEYS,
@@ -28,9 +27,9 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { type HealthServer, startHealthServer } from './health.js';
 import { JournalFence } from './journal/fence.js';
-import { Journal, type JournalRecord, journalBatches } from './journal/journal.js';
+import { Journal } from './journal/journal.js';
 import { migrateEngineDatabase } from './journal/migrate.js';
-import { recover } from './journal/recovery.js';
+import { recoverForRestart } from './journal/recovery.js';
 import { SnapshotStore } from './journal/snapshot-store.js';
 import { Snapshotter } from './journal/snapshotter.js';
 import { makeLean } from './lean-client.js';
@@ -40,7 +39,6 @@ import {
   EventsQueuePublisher,
   eventsMessagesOf,
 } from './publish/events-queue-publisher.js';
-import type { JournaledCommand } from './publish/journaled-command.js';
 import { type PreparedPublication, RedisPublisher } from './publish/redis-publisher.js';
 import { type BatchSink, Sequencer } from './sequencer.js';
 
@@ -132,11 +130,12 @@ export async function startEngineService(config: EngineServiceConfig): Promise<R
   // 2. the lease
   // The token is raised in PostgreSQL when the lease is taken (journal/fence.ts): it
   // outgrows every token the journal has seen even when Redis lost its counter.
+  const fence = new JournalFence(pool);
   const lease = new Lease({
     redis,
     key: config.leaseKey ?? keys.engineLease,
     ttlMs: config.leaseTtlMs,
-    fence: new JournalFence(pool),
+    fence,
   });
   const abort = new AbortController();
   logger.info({ key: lease.key }, 'waiting for the engine lease');
@@ -147,24 +146,9 @@ export async function startEngineService(config: EngineServiceConfig): Promise<R
   const journal = new Journal(pool);
   const snapshots = new SnapshotStore(pool);
   const started = performance.now();
-  const published = Number(
-    (await pool.query<{ published_seq: string }>('SELECT published_seq FROM engine_fence')).rows[0]
-      ?.published_seq ?? 0,
-  );
-  const unpublished: { entry: JournalRecord; result: ExecutionResult | null }[] = [];
-  // Replayed trades of the last day refill the 24 h tickers (those before the snapshot
-  // do not come back: the ticker then starts from the snapshot).
-  const dayAgo = Date.now() - 86_400_000;
-  const recentTrades: ExecutionResult[] = [];
-  const recovered = await recover(registry, journal, snapshots, {
-    snapshotAtOrBefore: published,
-    onReplayed: (entry, result) => {
-      if (entry.seq > published)
-        unpublished.push({ entry, result }); // counted when republished
-      else if (result !== null && entry.time >= dayAgo && result.events.some((e) => e.type === 'TRADE')) {
-        recentTrades.push(result);
-      }
-    },
+  const recovered = await recoverForRestart(registry, journal, snapshots, {
+    publishedSeq: await fence.publishedSeq(),
+    tradesSince: Date.now() - 86_400_000,
   });
   const engine = recovered.engine;
   logger.info(
@@ -186,8 +170,7 @@ export async function startEngineService(config: EngineServiceConfig): Promise<R
     onSaved: (info) => logger.info(info, 'snapshot saved'),
   });
   const redisPublisher = new RedisPublisher({ redis, engine, keys });
-  for (const result of recentTrades) redisPublisher.countTrades(result);
-  recentTrades.length = 0;
+  for (const result of recovered.recentTrades) redisPublisher.countTrades(result);
   await redisPublisher.rebuild();
   const eventsPublisher = new EventsQueuePublisher({ client: queue, queueUrl: eventsQueueUrl, registry });
   const sink: BatchSink<PreparedBatch> = {
@@ -227,44 +210,18 @@ export async function startEngineService(config: EngineServiceConfig): Promise<R
     afterApplied: (seq, journaled) => snapshotter.afterApplied(engine, seq, journaled),
   });
 
-  // A crash between a journal commit and its publishing: publish it now (events.fifo
-  // drops repeats by sequence; replies and market data may reach Redis twice).
-  if (unpublished.length > 0) {
-    const refused = unpublished.filter((u) => u.result === null).map((u) => u.entry.requestId);
-    const replies = await journal.findByRequestIds(refused);
-    const executedOf = (list: typeof unpublished): JournaledCommand[] =>
-      list.flatMap(({ entry, result }) =>
-        result === null
-          ? []
-          : [
-              {
-                requestId: entry.requestId,
-                accountId: entry.accountId as string,
-                replyTo: replyToOf(entry.command),
-                result,
-              },
-            ],
-      );
-    // Events packed batch by batch as first sent, so SQS drops what did go out; the
-    // read models once, from the state now.
-    const batches = journalBatches(unpublished, (u) => u.entry.time);
+  // A crash between a journal commit and its publishing: publish it now (journal/recovery.ts).
+  const { republication } = recovered;
+  if (republication !== undefined) {
     await sink.send([
       {
-        redis: redisPublisher.prepare(
-          executedOf(unpublished),
-          unpublished.flatMap(({ entry, result }) => {
-            const earlier = replies.get(entry.requestId);
-            return result === null && earlier !== undefined
-              ? [{ reply: earlier.reply, replyTo: replyToOf(entry.command) }]
-              : [];
-          }),
-        ),
-        events: batches.flatMap((batch) => eventsMessagesOf(executedOf(batch), registry)),
+        redis: redisPublisher.prepare(republication.executed, republication.replies),
+        events: republication.events,
       },
     ]);
-    logger.info({ from: published + 1, to: recovered.lastSeq }, 'republished journaled commands');
+    logger.info({ from: republication.from, to: republication.to }, 'republished journaled commands');
   }
-  await markPublished(pool, token, recovered.lastSeq);
+  await fence.markPublished(token, recovered.lastSeq);
 
   const health = await startHealthServer({
     port: config.healthPort ?? 0,
@@ -302,7 +259,7 @@ export async function startEngineService(config: EngineServiceConfig): Promise<R
   };
 
   const done = loop().finally(async () => {
-    if (fatal === undefined) await markPublished(pool, token, sequencer.publishedSeq).catch(() => undefined);
+    if (fatal === undefined) await fence.markPublished(token, sequencer.publishedSeq).catch(() => undefined);
     await snapshotter.idle();
     await health.close();
     await lease.release().catch(() => false);
@@ -320,18 +277,6 @@ export async function startEngineService(config: EngineServiceConfig): Promise<R
       await done.catch(() => undefined);
     },
   };
-}
-
-/** The reply inbox a journaled wire command named, if any. */
-function replyToOf(command: unknown): string | undefined {
-  const inbox =
-    typeof command === 'object' && command !== null ? (command as { replyTo?: unknown }).replyTo : undefined;
-  return typeof inbox === 'string' && inbox.length > 0 ? inbox : undefined;
-}
-
-/** Records how far the engine has published, unless a newer engine has journaled. */
-async function markPublished(pool: pg.Pool, token: number, seq: number): Promise<void> {
-  await pool.query('UPDATE engine_fence SET published_seq = $2 WHERE fencing_token <= $1', [token, seq]);
 }
 
 async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<number | null> {

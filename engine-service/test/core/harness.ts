@@ -165,9 +165,9 @@ export class Harness {
     return this.engine.openOrders(accountId, market).map((o) => o.orderId);
   }
 
-  /** The whole state except the last sequence and time, to show a command changed nothing. */
+  /** The whole state except the last sequence, time and order id, to show a command changed nothing. */
   state(): string {
-    return JSON.stringify({ ...this.engine.snapshot(), lastSeq: 0, lastTime: 0 });
+    return JSON.stringify({ ...this.engine.snapshot(), lastSeq: 0, lastTime: 0, lastOrderId: 0 });
   }
 }
 

@@ -23,7 +23,7 @@ import {
   type RunningService,
   startLocalSqs,
 } from '@exchange/localstack';
-import { createMarketRegistry, isRejection, toEngineCommand } from '@exchange/protocol';
+import { createMarketRegistry, isRejection, mulberry32, toEngineCommand } from '@exchange/protocol';
 import { Engine } from '../../src/core/index.js';
 import { Journal, journalBatches } from '../../src/runtime/journal/journal.js';
 import { recover } from '../../src/runtime/journal/recovery.js';
@@ -32,7 +32,7 @@ import { eventsMessagesOf } from '../../src/runtime/publish/events-queue-publish
 import type { JournaledCommand } from '../../src/runtime/publish/journaled-command.js';
 import { createJournalDatabase, type JournalDatabase } from '../runtime/journal-database.js';
 import { EngineProcess } from './engine-process.js';
-import { planLoad, prng } from './load.js';
+import { planLoad } from './load.js';
 import { CRASH_EVENTS_QUEUE, CRASH_ORDERS_QUEUE, EventsConsumer, messagesIn, produce } from './queues.js';
 
 const SEED = Number(process.env.CRASH_SEED ?? 20_251_125);
@@ -101,7 +101,7 @@ describe('the engine service under SIGKILL', () => {
     const ordersUrl = sqs.queueUrls[CRASH_ORDERS_QUEUE.name] as string;
     const eventsUrl = sqs.queueUrls[CRASH_EVENTS_QUEUE.name] as string;
     const consumer = new EventsConsumer(client, eventsUrl);
-    const random = prng(SEED ^ 0x5eed);
+    const random = mulberry32(SEED ^ 0x5eed);
     const kills: {
       engine: number;
       afterMs: number;

@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { ENGINE_NODE_FLAGS } from '@exchange/protocol';
 
 /** The npm workspaces root at or above the working directory (Jest runs without `import.meta`). */
 export function workspaceRoot(from: string = process.cwd()): string {
@@ -48,13 +49,7 @@ export class EngineProcess {
     const root = workspaceRoot();
     this.child = spawn(
       process.execPath,
-      [
-        '--no-allocation-site-pretenuring',
-        '--max-semi-space-size=64',
-        '--import',
-        'tsx',
-        join(root, 'engine-service', 'src', 'main.ts'),
-      ],
+      [...ENGINE_NODE_FLAGS, '--import', 'tsx', join(root, 'engine-service', 'src', 'main.ts')],
       {
         cwd: join(root, 'engine-service'),
         env: { ...process.env, ...env },

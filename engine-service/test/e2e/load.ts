@@ -6,19 +6,7 @@
  * time later with another deduplication id — a client retrying — which the engine
  * must answer from the journal, never apply.
  */
-import type { MarketRegistry } from '@exchange/protocol';
-
-/** Mulberry32: a small seeded PRNG, uniform in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { type MarketRegistry, mulberry32 } from '@exchange/protocol';
 
 /** One message for `orders.fifo`. */
 export interface PlannedMessage {
@@ -69,7 +57,7 @@ function decimals(step: number): number {
 }
 
 export function planLoad(options: LoadOptions): Load {
-  const random = prng(options.seed);
+  const random = mulberry32(options.seed);
   const int = (lo: number, hi: number): number => lo + Math.floor(random() * (hi - lo + 1));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 

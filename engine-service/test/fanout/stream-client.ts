@@ -20,7 +20,12 @@ export class StreamClient {
   private readonly waiters = new Set<() => void>();
   private nextId = 1;
 
+  private closeCode = 0;
+
   private constructor(readonly socket: WebSocket) {
+    socket.once('close', (code) => {
+      this.closeCode = code;
+    });
     socket.on('message', (data) => {
       const parsed = JSON.parse(data.toString()) as Received | Received[];
       for (const message of Array.isArray(parsed) ? parsed : [parsed]) this.messages.push(message);
@@ -46,6 +51,20 @@ export class StreamClient {
     const id = this.nextId++;
     this.socket.send(JSON.stringify({ method, params, id }));
     return this.waitFor((m) => m.id === id);
+  }
+
+  /** Sends a WebSocket API request (`{"id","method","params":{…}}`) and resolves with its answer. */
+  async call(method: string, params: Readonly<Record<string, unknown>> = {}): Promise<Received> {
+    const id = `api-${this.nextId++}`;
+    this.socket.send(JSON.stringify({ id, method, params }));
+    return this.waitFor((m) => m.id === id);
+  }
+
+  /** Resolves with the close code once the server has closed the connection. */
+  async closed(): Promise<number> {
+    if (this.socket.readyState === WebSocket.CLOSED) return this.closeCode;
+    const [code] = (await once(this.socket, 'close')) as [number];
+    return code;
   }
 
   /** Sends raw text and resolves with the next error message. */

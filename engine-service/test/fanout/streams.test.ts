@@ -8,12 +8,12 @@ import {
   type AccountUpdate,
   type DepthReadModel,
   depthReadModelOf,
+  mulberry32,
   type PublicTrade,
   type TickerReadModel,
   WS_DROP_CONNECTION_LUA,
   WS_SUBSCRIBE_LUA,
 } from '@exchange/protocol';
-import { prng } from '../e2e/load.js';
 import { type Received, StreamClient } from './stream-client.js';
 import { startWsStack, type WsStack } from './ws-stack.js';
 
@@ -159,7 +159,7 @@ describe('the stream API', () => {
     // Prepare: a book that stays within 61 price levels, so the 100-level snapshot is the whole book
     const accounts = Array.from({ length: 20 }, (_, i) => `book-${i}`);
     await run(accounts.flatMap((a) => [deposit(a, 'USDC', '100000000'), deposit(a, 'SOL', '1000000')]));
-    const random = prng(7);
+    const random = mulberry32(7);
     const orders = Array.from({ length: 5000 }, (_, i) => {
       const accountId = accounts[i % accounts.length] as string;
       const side = random() < 0.5 ? 'BUY' : 'SELL';
@@ -224,7 +224,7 @@ describe('the stream API', () => {
     const bob = await accountStore().createAccount();
     const signedUrl = (key: { apiKey: string; secretKey: string }) => {
       const query = `apiKey=${key.apiKey}&timestamp=${Date.now()}`;
-      return `${stack.api.url}?${query}&signature=${hmacSha256Hex(key.secretKey, query)}`;
+      return `${stack.api.url}?${query}&signature=${hmacSha256Hex(key.secretKey, `ws-connect:${query}`)}`;
     };
     const aliceClient = await StreamClient.connect(signedUrl(alice));
     const bobClient = await StreamClient.connect(signedUrl(bob));

@@ -8,22 +8,32 @@
 import { randomBytes } from 'node:crypto';
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { migrateFunctionsDatabase } from '@exchange/functions/db/migrate';
-import { closeDatabase } from '@exchange/functions/db/pool';
+import { closeDatabase, database } from '@exchange/functions/db/pool';
 import { closeRedis } from '@exchange/functions/db/redis';
+import { createDbProcessorHandler } from '@exchange/functions/db-processor/handler';
+import { resetOrdersQueue } from '@exchange/functions/engine-client/orders-queue';
+import { closeReplies } from '@exchange/functions/engine-client/replies';
+import { HTTP_ROUTES } from '@exchange/functions/http-routes';
+import { resetListenKeys } from '@exchange/functions/ws/listen-keys';
 import { resetSubscriptionRegistry } from '@exchange/functions/ws/registry';
 import {
   createScratchDatabase,
   createSqsClient,
   ensureRedis,
+  type HttpApi,
   type LocalSqs,
+  loadRouteTable,
   type RunningService,
   type ScratchDatabase,
+  SqsEventSource,
+  startHttpApi,
   startLocalSqs,
   startWebSocketApi,
   type WebSocketApi,
 } from '@exchange/localstack';
 import {
   createMarketRegistry,
+  EVENTS_QUEUE,
   ORDERS_QUEUE,
   QUEUE_DEFINITIONS,
   type RedisKeys,
@@ -40,6 +50,10 @@ import { migrateEngineDatabase } from '../../src/runtime/journal/index.js';
 /** A running stack. */
 export interface WsStack {
   readonly api: WebSocketApi;
+  /** The REST API (HTTP API emulator serving `HTTP_ROUTES`), when asked for with `rest`. */
+  readonly rest: HttpApi | undefined;
+  /** What the REST emulator and the DB processor reported (expected to stay empty). */
+  readonly problems: unknown[];
   /** The first fan-out (shard 0). */
   readonly fanout: RunningFanout;
   /** Every fan-out, by shard index. */
@@ -61,6 +75,11 @@ export interface WsStackOptions {
   readonly maxQueuedFrames?: number;
   /** Fan-out processes, each serving its shard of the connections. Default 1. */
   readonly shards?: number;
+  /**
+   * Also serve the REST API in process, with the DB processor, and point the functions'
+   * SQS client and `@connections` client (`WS_MANAGEMENT_ENDPOINT`) at this stack.
+   */
+  readonly rest?: boolean;
 }
 
 /** Starts everything; `close()` stops it in reverse order and drops the database. */
@@ -77,8 +96,16 @@ export async function startWsStack(options: WsStackOptions = {}): Promise<WsStac
     },
   });
   const sqs: LocalSqs = await startLocalSqs({ port: 0, queues: QUEUE_DEFINITIONS });
-  Object.assign(process.env, { DATABASE_URL: db.url, REDIS_URL: redisService.url, REDIS_PREFIX: prefix });
+  Object.assign(process.env, {
+    DATABASE_URL: db.url,
+    REDIS_URL: redisService.url,
+    REDIS_PREFIX: prefix,
+    SQS_ENDPOINT: sqs.endpoint,
+    AWS_REGION: sqs.region,
+    ORDERS_QUEUE: ORDERS_QUEUE.name,
+  });
   resetSubscriptionRegistry();
+  resetListenKeys();
   const keys = redisKeys(prefix);
   const engine = await startEngineService({
     registry,
@@ -92,6 +119,7 @@ export async function startWsStack(options: WsStackOptions = {}): Promise<WsStac
     logger,
   });
   const api = await startWebSocketApi({ log: () => {} });
+  process.env.WS_MANAGEMENT_ENDPOINT = api.managementEndpoint;
   const ws = wsKeys(prefix);
   const count = options.shards ?? 1;
   const fanouts = await Promise.all(
@@ -105,6 +133,7 @@ export async function startWsStack(options: WsStackOptions = {}): Promise<WsStac
         region: sqs.region,
         databaseUrl: db.url,
         maxQueuedFrames: options.maxQueuedFrames,
+        listenKeyCheckMs: 100,
         shard: { index, count },
         logger,
       }),
@@ -113,9 +142,28 @@ export async function startWsStack(options: WsStackOptions = {}): Promise<WsStac
   const fanout = fanouts[0] as RunningFanout;
   const sqsClient: SQSClient = createSqsClient(sqs);
   const redis = new Redis(redisService.url);
+  const problems: unknown[] = [];
+  let rest: HttpApi | undefined;
+  let dbProcessor: SqsEventSource | undefined;
+  if (options.rest === true) {
+    dbProcessor = new SqsEventSource({
+      client: sqsClient,
+      queueUrl: sqs.queueUrls[EVENTS_QUEUE.name] as string,
+      handler: createDbProcessorHandler(() => ({ db: database(), logger })),
+      waitTimeSeconds: 1,
+      onError: (error) => problems.push(error),
+    });
+    dbProcessor.start();
+    rest = await startHttpApi({
+      routes: await loadRouteTable(HTTP_ROUTES),
+      onInvocationError: (_, problem) => problems.push(problem),
+    });
+  }
 
   return {
     api,
+    rest,
+    problems,
     fanout,
     fanouts,
     engine,
@@ -146,10 +194,14 @@ export async function startWsStack(options: WsStackOptions = {}): Promise<WsStac
       }
     },
     async close() {
+      await rest?.close();
       await api.close();
+      await dbProcessor?.stop();
       for (const running of fanouts) await running.stop();
       await engine.stop();
       sqsClient.destroy();
+      resetOrdersQueue();
+      await closeReplies();
       redis.disconnect();
       await closeRedis();
       await closeDatabase();

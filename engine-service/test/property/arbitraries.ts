@@ -53,6 +53,12 @@ const TYPICAL_AMOUNT: Record<(typeof ASSETS)[number], number> = {
 
 type Draft =
   | { kind: 'command'; command: EngineCommand }
+  /** Amend an order created earlier in the stream down to a share of its quantity. */
+  | { kind: 'amendEarlier'; pick: number; share: number; asOwner: boolean; stranger: string }
+  /** Cancel an order created earlier and place `order` in its stead. */
+  | { kind: 'replaceEarlier'; pick: number; order: EngineCreateOrder; allowFailure: boolean }
+  /** Cancel an order list created earlier. */
+  | { kind: 'cancelListEarlier'; pick: number; asOwner: boolean; stranger: string }
   /** Cancel an order created earlier in the stream (`pick` chooses which). */
   | {
       kind: 'cancelEarlier';
@@ -77,6 +83,9 @@ interface Spaced {
   readonly seqGap: number;
   readonly timeGap: number;
 }
+
+/** Mostly one of the last few orders, which are the likeliest to be resting. */
+const pick = fc.oneof({ arbitrary: fc.nat(6), weight: 3 }, { arbitrary: fc.nat(), weight: 1 });
 
 const account = fc.oneof(
   { arbitrary: fc.constantFrom(...TRADERS), weight: 15 },
@@ -151,6 +160,164 @@ const marketOrder: fc.Arbitrary<EngineCreateOrder> = fc
     ...rest,
   }));
 
+const stopLots = fc.integer({ min: 2, max: 25 });
+/** How far from the mid a stop price sits, in ticks: either side, so some would trigger at once. */
+const stopOffset = fc.integer({ min: -25, max: 25 });
+const trailing = fc.oneof(
+  { arbitrary: fc.constant(0), weight: 3 },
+  { arbitrary: fc.integer({ min: 10, max: 300 }), weight: 1 },
+);
+
+/**
+ * Stop and take-profit orders whose locks follow from their terms: limit-priced, or
+ * market-type sells by quantity and buys by quote amount.
+ */
+const stopOrder: fc.Arbitrary<EngineCreateOrder> = fc
+  .record({
+    accountId: account,
+    market,
+    side,
+    takeProfit: fc.boolean(),
+    limit: fc.boolean(),
+    stop: stopOffset,
+    limitOffset: fc.integer({ min: -8, max: 8 }),
+    trailingDelta: trailing,
+    noStopPrice: fc.boolean(),
+    quantity: stopLots,
+    quoteShare: fc.double({ min: 0.2, max: 2, noNaN: true }),
+    timeInForce,
+    clientOrderId,
+    selfTradePrevention: stp,
+  })
+  .map(
+    ({
+      takeProfit,
+      limit,
+      stop,
+      limitOffset,
+      trailingDelta,
+      noStopPrice,
+      quoteShare,
+      market: symbol,
+      ...rest
+    }) => {
+      const stopPrice = trailingDelta > 0 && noStopPrice ? 0 : MID[symbol].price + stop;
+      const byQuote = !limit && rest.side === 'BUY';
+      return {
+        type: 'CREATE_ORDER',
+        market: symbol,
+        orderType: takeProfit
+          ? limit
+            ? 'TAKE_PROFIT_LIMIT'
+            : 'TAKE_PROFIT'
+          : limit
+            ? 'STOP_LOSS_LIMIT'
+            : 'STOP_LOSS',
+        postOnly: false,
+        price: limit ? MID[symbol].price + stop + limitOffset : 0,
+        stopPrice,
+        trailingDelta,
+        ...rest,
+        timeInForce: limit ? rest.timeInForce : 'IOC',
+        quantity: byQuote ? 0 : rest.quantity,
+        quoteQuantity: byQuote ? Math.round(MID[symbol].typicalQuote * quoteShare) : 0,
+      };
+    },
+  );
+
+/** OCO lists: a limit maker or take-profit on the profit side, a stop-loss on the other. */
+const orderList: fc.Arbitrary<EngineCommand> = fc
+  .record({
+    accountId: account,
+    market,
+    side,
+    quantity: stopLots,
+    profit: fc.integer({ min: 1, max: 30 }),
+    loss: fc.integer({ min: 1, max: 30 }),
+    profitLimitMaker: fc.boolean(),
+    lossLimit: fc.boolean(),
+    trailingDelta: trailing,
+    selfTradePrevention: stp,
+  })
+  .map(
+    ({
+      accountId,
+      market: symbol,
+      side,
+      quantity,
+      profit,
+      loss,
+      profitLimitMaker,
+      lossLimit,
+      trailingDelta,
+      selfTradePrevention,
+    }) => {
+      const mid = MID[symbol].price;
+      const sell = side === 'SELL';
+      const profitPrice = sell ? mid + profit : mid - profit;
+      const lossPrice = sell ? mid - loss : mid + loss;
+      const profitLeg = {
+        orderType: profitLimitMaker ? ('LIMIT' as const) : ('TAKE_PROFIT_LIMIT' as const),
+        postOnly: profitLimitMaker,
+        timeInForce: 'GTC' as const,
+        price: profitPrice,
+        stopPrice: profitLimitMaker ? 0 : profitPrice,
+        trailingDelta: 0,
+        clientOrderId: null,
+      };
+      // A market-type buy stop sized by quantity would lock all available quote: keep buys limit-priced.
+      const limitLoss = lossLimit || !sell;
+      const lossLeg = {
+        orderType: limitLoss ? ('STOP_LOSS_LIMIT' as const) : ('STOP_LOSS' as const),
+        postOnly: false,
+        timeInForce: limitLoss ? ('GTC' as const) : ('IOC' as const),
+        price: limitLoss ? lossPrice : 0,
+        stopPrice: lossPrice,
+        trailingDelta,
+        clientOrderId: null,
+      };
+      return {
+        type: 'CREATE_ORDER_LIST',
+        accountId,
+        market: symbol,
+        side,
+        quantity,
+        listClientOrderId: null,
+        selfTradePrevention,
+        above: sell ? profitLeg : lossLeg,
+        below: sell ? lossLeg : profitLeg,
+      };
+    },
+  );
+
+const amendEarlier: fc.Arbitrary<Draft> = fc.record({
+  kind: fc.constant('amendEarlier'),
+  pick,
+  share: fc.double({ min: 0, max: 1.2, noNaN: true }),
+  asOwner: fc.oneof(
+    { arbitrary: fc.constant(true), weight: 6 },
+    { arbitrary: fc.constant(false), weight: 1 },
+  ),
+  stranger: account,
+});
+
+const replaceEarlier: fc.Arbitrary<Draft> = fc.record({
+  kind: fc.constant('replaceEarlier'),
+  pick,
+  order: fc.oneof(limitOrder, stopOrder),
+  allowFailure: fc.boolean(),
+});
+
+const cancelListEarlier: fc.Arbitrary<Draft> = fc.record({
+  kind: fc.constant('cancelListEarlier'),
+  pick,
+  asOwner: fc.oneof(
+    { arbitrary: fc.constant(true), weight: 6 },
+    { arbitrary: fc.constant(false), weight: 1 },
+  ),
+  stranger: account,
+});
+
 /** Orders that the market lookup or a market filter must reject, one variant each. */
 const malformedOrder: fc.Arbitrary<EngineCommand> = fc
   .tuple(limitOrder, marketOrder, fc.nat())
@@ -217,9 +384,6 @@ const withdraw: fc.Arbitrary<EngineCommand> = fc
   )
   .map(([accountId, { asset, amount }]) => ({ type: 'WITHDRAW', accountId, asset, amount }));
 
-/** Mostly one of the last few orders, which are the likeliest to be resting. */
-const pick = fc.oneof({ arbitrary: fc.nat(6), weight: 3 }, { arbitrary: fc.nat(), weight: 1 });
-
 const cancelEarlier: fc.Arbitrary<Draft> = fc.record({
   kind: fc.constant('cancelEarlier'),
   pick,
@@ -269,10 +433,22 @@ const command = (arbitrary: fc.Arbitrary<EngineCommand>, weight: number) => ({
 export interface StreamOptions {
   readonly marketOrders?: boolean;
   readonly malformedOrders?: boolean;
+  /** Stop and take-profit orders, OCO lists, amendments and cancel-replaces (none by default). */
+  readonly conditionalOrders?: boolean;
 }
 
-function draft({ marketOrders = true, malformedOrders = true }: StreamOptions): fc.Arbitrary<Draft> {
+function draft({
+  marketOrders = true,
+  malformedOrders = true,
+  conditionalOrders = false,
+}: StreamOptions): fc.Arbitrary<Draft> {
+  const conditional = conditionalOrders ? 1 : 0;
   return fc.oneof(
+    command(stopOrder, 12 * conditional),
+    command(orderList, 6 * conditional),
+    { arbitrary: amendEarlier, weight: 6 * conditional },
+    { arbitrary: replaceEarlier, weight: 5 * conditional },
+    { arbitrary: cancelListEarlier, weight: 2 * conditional },
     command(limitOrder, 45),
     command(marketOrder, marketOrders ? 12 : 0),
     command(malformedOrder, malformedOrders ? 6 : 0),
@@ -329,14 +505,24 @@ function toSteps(deposits: EngineCommand[], drafts: Spaced[]): Step[] {
   /** Orders that may be resting: cancels aim at these. */
   const orders: { seq: number; command: EngineCreateOrder }[] = [];
   const withdrawals: { seq: number; accountId: string }[] = [];
+  const lists: { seq: number; accountId: string; market: string }[] = [];
   let seq = 0;
   let time = 1_700_000_000_000;
   for (const command of deposits) steps.push({ seq: ++seq, time: ++time, command });
   for (const { draft, seqGap, timeGap } of drafts) {
     seq += seqGap;
     time += timeGap;
-    const command = resolve(draft, seq, orders, withdrawals);
-    if (command.type === 'CREATE_ORDER' && command.timeInForce === 'GTC') orders.push({ seq, command });
+    const command = resolve(draft, seq, orders, withdrawals, lists);
+    const created = command.type === 'CANCEL_REPLACE' ? command.order : command;
+    if (
+      created.type === 'CREATE_ORDER' &&
+      (created.timeInForce === 'GTC' || created.stopPrice !== undefined)
+    ) {
+      orders.push({ seq, command: created });
+    }
+    if (command.type === 'CREATE_ORDER_LIST') {
+      lists.push({ seq, accountId: command.accountId, market: command.market });
+    }
     if (command.type === 'WITHDRAW') withdrawals.push({ seq, accountId: command.accountId });
     steps.push({ seq, time, command });
   }
@@ -348,8 +534,52 @@ function resolve(
   seq: number,
   orders: readonly { seq: number; command: EngineCreateOrder }[],
   withdrawals: readonly { seq: number; accountId: string }[],
+  lists: readonly { seq: number; accountId: string; market: string }[],
 ): EngineCommand {
   if (draft.kind === 'command') return draft.command;
+  if (draft.kind === 'cancelListEarlier') {
+    const list = lists[lists.length - 1 - (draft.pick % Math.max(1, lists.length))];
+    return {
+      type: 'CANCEL_ORDER_LIST',
+      accountId: list !== undefined && draft.asOwner ? list.accountId : draft.stranger,
+      market: list?.market ?? 'SOL_USDC',
+      orderListId: list?.seq ?? seq,
+      listClientOrderId: null,
+    };
+  }
+  if (draft.kind === 'amendEarlier' || draft.kind === 'replaceEarlier') {
+    const target = orders[orders.length - 1 - (draft.pick % Math.max(1, orders.length))];
+    const own = target?.command;
+    if (draft.kind === 'amendEarlier') {
+      return {
+        type: 'AMEND_ORDER',
+        accountId: own !== undefined && draft.asOwner ? own.accountId : draft.stranger,
+        market: own?.market ?? 'SOL_USDC',
+        orderId: target?.seq ?? seq,
+        clientOrderId: null,
+        quantity: Math.max(1, Math.round((own?.quantity ?? 1) * draft.share)),
+        newClientOrderId: null,
+      };
+    }
+    const order = {
+      ...draft.order,
+      accountId: own?.accountId ?? draft.order.accountId,
+      market: own?.market ?? draft.order.market,
+    };
+    return {
+      type: 'CANCEL_REPLACE',
+      accountId: order.accountId,
+      mode: draft.allowFailure ? 'ALLOW_FAILURE' : 'STOP_ON_FAILURE',
+      cancel: {
+        type: 'CANCEL_ORDER',
+        accountId: order.accountId,
+        market: order.market,
+        orderId: target?.seq ?? seq,
+        clientOrderId: null,
+      },
+      order,
+    };
+  }
   if (draft.kind === 'settleEarlier') {
     const target = withdrawals[withdrawals.length - 1 - (draft.pick % Math.max(1, withdrawals.length))];
     return {

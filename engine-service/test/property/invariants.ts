@@ -105,13 +105,22 @@ export function expectLockedMatchesCommitments(engine: Engine, flows: ExternalFl
     expected.set(key, (expected.get(key) ?? 0) + amount);
   };
   for (const accountId of engine.ledger.accounts.keys()) {
-    for (const o of engine.openOrders(accountId)) {
+    const open = engine.openOrders(accountId);
+    // Both orders of an OCO list still open share one lock: what the dearer one needs.
+    const listNeeds = new Map<number, { asset: string; need: number; count: number }>();
+    for (const o of open) {
       const market = registry.market(o.market);
-      if (market === undefined) throw new Error(`resting order ${o.orderId} in unknown market ${o.market}`);
-      const remaining = o.quantity - o.filledQuantity;
-      if (o.side === 'BUY') add(accountId, market.quote.symbol, o.price * remaining * market.quotePerTickLot);
-      else add(accountId, market.base.symbol, remaining * market.basePerLot);
+      if (market === undefined) throw new Error(`open order ${o.orderId} in unknown market ${o.market}`);
+      const asset = o.side === 'BUY' ? market.quote.symbol : market.base.symbol;
+      const need = orderNeed(o, market);
+      if (o.orderListId === -1) {
+        add(accountId, asset, need);
+        continue;
+      }
+      const list = listNeeds.get(o.orderListId) ?? { asset, need: 0, count: 0 };
+      listNeeds.set(o.orderListId, { asset, need: Math.max(list.need, need), count: list.count + 1 });
     }
+    for (const [, list] of listNeeds) add(accountId, list.asset, list.need);
   }
   for (const w of flows.pending.values()) add(w.accountId, w.asset, w.amount);
   for (const [accountId, account] of engine.ledger.accounts) {
@@ -123,6 +132,18 @@ export function expectLockedMatchesCommitments(engine: Engine, flows: ExternalFl
       );
     }
   }
+}
+
+/**
+ * What an open order holds on its own: a resting (or waiting limit-priced) order its
+ * price × remaining quote or remaining base; a waiting market-type buy its quote amount.
+ */
+function orderNeed(o: EngineOrderEvent, market: NonNullable<ReturnType<typeof registry.market>>): number {
+  const remaining = o.quantity - o.filledQuantity;
+  if (o.price > 0) {
+    return o.side === 'BUY' ? o.price * remaining * market.quotePerTickLot : remaining * market.basePerLot;
+  }
+  return o.side === 'BUY' ? o.quoteQuantity : remaining * market.basePerLot;
 }
 
 /**
@@ -206,7 +227,7 @@ export class DiffBook {
   }
 }
 
-/** The snapshot as JSON, without the sequence and time every command moves on. */
+/** The snapshot as JSON, without the sequence, time and last order id every command may move on. */
 export function stateOf(engine: Engine): string {
-  return JSON.stringify({ ...engine.snapshot(), lastSeq: 0, lastTime: 0 });
+  return JSON.stringify({ ...engine.snapshot(), lastSeq: 0, lastTime: 0, lastOrderId: 0 });
 }

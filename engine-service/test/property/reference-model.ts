@@ -127,6 +127,8 @@ export class ReferenceModel {
         return this.withdraw(command, seq);
       case 'SETTLE_WITHDRAWAL':
         return this.settleWithdrawal(command);
+      default:
+        throw new Error(`the reference model has no ${command.type}`);
     }
   }
 
@@ -171,6 +173,11 @@ export class ReferenceModel {
         quantity: c.quantity,
         quoteQuantity: c.quoteQuantity,
         createdAt: time,
+        stopPrice: 0,
+        trailingDelta: 0,
+        workingTime: time,
+        orderListId: -1,
+        listClientOrderId: null,
       },
       remaining: c.quantity > 0 ? c.quantity : Number.POSITIVE_INFINITY,
       filledQuantity: 0,

@@ -1,4 +1,4 @@
-import { type Command, createMarketRegistry, MARKET_CONFIG } from '@exchange/protocol';
+import { type Command, createMarketRegistry, MARKET_CONFIG, mulberry32 } from '@exchange/protocol';
 import { Engine } from '../../src/core/index.js';
 import {
   applyWireCommand,
@@ -6,6 +6,7 @@ import {
   type JournalEntry,
   ReplayError,
   recover,
+  recoverForRestart,
   SnapshotStore,
 } from '../../src/runtime/journal/index.js';
 import { createJournalDatabase, type JournalDatabase } from './journal-database.js';
@@ -32,25 +33,13 @@ beforeEach(async () => {
   await db.pool.query('TRUNCATE engine_journal, engine_snapshots');
 });
 
-/** mulberry32, so the workload is the same on every run. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Wire commands on SOL_USDC from a few accounts: deposits, limit and market orders,
  * cancels (some of orders long gone), and a sprinkling of commands the protocol
  * refuses (off-grid price, unknown market, malformed) or the engine rejects.
  */
 function workload(count: number, seed: number): unknown[] {
-  const rand = prng(seed);
+  const rand = mulberry32(seed);
   const pick = (n: number) => Math.floor(rand() * n);
   const out: unknown[] = [];
   for (let i = 0; out.length < count; i++) {
@@ -240,5 +229,53 @@ describe('recover (integration)', () => {
       MARKET_CONFIG.filter((m) => m.symbol !== 'SOL_USDC'),
     );
     await expect(recover(withoutSol, journal, null)).rejects.toBeInstanceOf(ReplayError);
+  });
+});
+
+describe('recoverForRestart (integration)', () => {
+  it('replays from a snapshot at or before the published seq and hands back what was journaled after it', async () => {
+    // Prepare: 300 commands naming inboxes, a snapshot past the published seq
+    const commands = workload(300, 5).map((c, i) => ({ ...(c as object), replyTo: `inbox-${i % 3}` }));
+    const original = await runAndJournal(commands, 280);
+    const publishedSeq = 250;
+    const tradesSince = START_TIME + 200 * 3;
+
+    // Act
+    const restart = await recoverForRestart(registry, journal, snapshots, { publishedSeq, tradesSince });
+
+    // Assess
+    expect(restart.snapshotSeq).toBeNull();
+    expect(state(restart.engine)).toBe(state(original.engine));
+    const after = original.entries.filter((e) => e.seq > publishedSeq);
+    const republication = restart.republication;
+    expect(republication).toMatchObject({ from: 251, to: 300 });
+    expect(republication?.executed.map((c) => [c.requestId, c.result.seq, c.replyTo])).toEqual(
+      after.filter((e) => e.applied).map((e) => [e.requestId, e.seq, `inbox-${(e.seq - 1) % 3}`]),
+    );
+    expect(republication?.replies).toEqual(
+      after.filter((e) => !e.applied).map((e) => ({ reply: e.reply, replyTo: `inbox-${(e.seq - 1) % 3}` })),
+    );
+    expect(republication?.replies.length).toBeGreaterThan(0);
+    expect(republication?.events.length).toBeGreaterThan(0);
+    const traded = original.entries.filter(
+      (e) => e.seq <= publishedSeq && e.time >= tradesSince && e.reply.ok && e.reply.fills.length > 0,
+    );
+    expect(traded.length).toBeGreaterThan(0);
+    expect(restart.recentTrades.map((r) => r.seq)).toEqual(traded.map((e) => e.seq));
+  });
+
+  it('has nothing to republish when everything journaled was published', async () => {
+    // Prepare
+    await runAndJournal(workload(50, 6));
+
+    // Act
+    const restart = await recoverForRestart(registry, journal, snapshots, {
+      publishedSeq: 50,
+      tradesSince: 0,
+    });
+
+    // Assess
+    expect(restart.lastSeq).toBe(50);
+    expect(restart.republication).toBeUndefined();
   });
 });

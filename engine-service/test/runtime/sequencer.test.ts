@@ -1,9 +1,14 @@
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import { createSqsClient, type LocalSqs, startLocalSqs } from '@exchange/localstack';
 import { type Command, createMarketRegistry, ORDERS_QUEUE, type Reply } from '@exchange/protocol';
 import { SqsJsonClient } from '@exchange/sqs-client';
 import { Engine } from '../../src/core/index.js';
-import { Journal } from '../../src/runtime/journal/index.js';
+import { DuplicateRequestError, Journal } from '../../src/runtime/journal/index.js';
 import type { AddressedReply, JournaledCommand } from '../../src/runtime/publish/journaled-command.js';
 import { type BatchSink, Sequencer } from '../../src/runtime/sequencer.js';
 import { createJournalDatabase, type JournalDatabase } from './journal-database.js';
@@ -116,8 +121,109 @@ describe('the sequencer', () => {
     expect(engine.balance('alice', 'USDC')).toEqual({ available: 800_000_000, locked: 200_000_000 });
   });
 
-  it('answers a request it has journaled from the journal and never applies it twice', async () => {
-    // Prepare: a fresh engine recovered to the journal's state would hold alice's order; a client retry of o-1
+  /** A sequencer over a fresh engine, at the journal's last sequence: a restarted engine's view. */
+  async function restarted(): Promise<{
+    sequencer: Sequencer;
+    journal: Journal;
+    sink: RecordingSink;
+    lastSeq: number;
+  }> {
+    const journal = new Journal(db.pool);
+    const sink = new RecordingSink();
+    const lastSeq = await journal.lastSeq();
+    const sequencer = new Sequencer({
+      engine: new Engine(registry),
+      registry,
+      journal,
+      queue,
+      queueUrl,
+      sink,
+      lastSeq,
+      waitTimeSeconds: 1,
+    });
+    return { sequencer, journal, sink, lastSeq };
+  }
+
+  const retryOfO1 = {
+    type: 'CREATE_ORDER',
+    requestId: 'o-1',
+    accountId: 'alice',
+    market: 'SOL_USDC',
+    side: 'BUY',
+    orderType: 'LIMIT',
+    price: '100.00',
+    quantity: '2',
+  };
+
+  it('answers a redelivered request it has journaled from the journal and never applies it twice', async () => {
+    // Prepare: o-1's message delivered once (to an engine that journaled it and died), then visible again
+    const { sequencer, journal, sink, lastSeq } = await restarted();
+    const original = (await journal.findByRequestIds(['o-1'])).get('o-1');
+    await send(retryOfO1, 'o-1-redelivered');
+    const { Messages } = await client.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1 }),
+    );
+    await client.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: queueUrl,
+        ReceiptHandle: Messages?.[0]?.ReceiptHandle,
+        VisibilityTimeout: 0,
+      }),
+    );
+
+    // Act
+    const outcome = await sequencer.runOnce();
+
+    // Assess
+    expect(outcome).toMatchObject({ received: 1, applied: 0, redelivered: 1, lastSeq });
+    expect(sink.replies).toEqual([original?.reply]);
+    expect(sink.published).toEqual([]);
+    expect(await journal.lastSeq()).toBe(lastSeq);
+  });
+
+  it('answers a deposit its producer sent again (a new message, first delivery) from the journal', async () => {
+    // Prepare: the on-ramp or settlement sends d-1 again, past SQS's deduplication
+    const { sequencer, journal, sink, lastSeq } = await restarted();
+    const original = (await journal.findByRequestIds(['d-1'])).get('d-1');
+    await send(
+      { type: 'DEPOSIT', requestId: 'd-1', accountId: 'alice', asset: 'USDC', amount: '1000' },
+      'd-1-again',
+    );
+
+    // Act
+    const outcome = await sequencer.runOnce();
+
+    // Assess
+    expect(outcome).toMatchObject({ received: 1, applied: 0, redelivered: 1, lastSeq });
+    expect(sink.replies).toEqual([original?.reply]);
+    expect(await journal.lastSeq()).toBe(lastSeq);
+  });
+
+  it('never journals a request id twice, even a trading command sent again on a first delivery', async () => {
+    // Prepare: a producer that repeated an order's request id (the API never does) — no lookup is made
+    // for a first delivery of a trading command, so the journal's unique request id refuses it
+    const { sequencer, journal, sink, lastSeq } = await restarted();
+    await send(retryOfO1, 'o-1-sent-again');
+
+    // Act
+    const run = sequencer.runOnce();
+
+    // Assess: the sequencer stops (the process restarts from the journal); nothing was applied twice
+    await expect(run).rejects.toThrow(DuplicateRequestError);
+    expect(await journal.lastSeq()).toBe(lastSeq);
+    expect(sink.published).toEqual([]);
+    // …and the message comes back (after the engine's receive visibility) as a redelivery, which the journal answers.
+    const next = await restarted();
+    let outcome = await next.sequencer.runOnce();
+    for (let attempt = 0; outcome.received === 0 && attempt < 20; attempt++)
+      outcome = await next.sequencer.runOnce();
+    expect(outcome).toMatchObject({ received: 1, applied: 0, redelivered: 1, lastSeq });
+  });
+});
+
+describe('the sequencer and poisoned input', () => {
+  it('refuses a command whose request id holds NUL, and goes on with the next', async () => {
+    // Prepare
     const engine = new Engine(registry);
     const journal = new Journal(db.pool);
     const sink = new RecordingSink();
@@ -132,29 +238,21 @@ describe('the sequencer', () => {
       lastSeq,
       waitTimeSeconds: 1,
     });
-    const original = (await journal.findByRequestIds(['o-1'])).get('o-1');
     await send(
-      {
-        type: 'CREATE_ORDER',
-        requestId: 'o-1',
-        accountId: 'alice',
-        market: 'SOL_USDC',
-        side: 'BUY',
-        orderType: 'LIMIT',
-        price: '100.00',
-        quantity: '2',
-      },
-      'o-1-retry',
+      { type: 'DEPOSIT', requestId: 'nul\u0000id', accountId: 'carol', asset: 'USDC', amount: '5' },
+      'nul-id',
     );
+    await send({ type: 'DEPOSIT', requestId: 'after-nul', accountId: 'carol', asset: 'USDC', amount: '7' });
 
     // Act
-    const outcome = await sequencer.runOnce();
+    await drain(sequencer, 2);
 
     // Assess
-    expect(outcome).toMatchObject({ received: 1, applied: 0, redelivered: 1, lastSeq });
-    expect(sink.replies).toEqual([original?.reply]);
-    expect(sink.published).toEqual([]);
-    expect(await journal.lastSeq()).toBe(lastSeq);
+    const journaled = await journal.findByRequestIds(['nul\ufffdid', 'after-nul']);
+    expect(journaled.get('nul\ufffdid')?.reply).toMatchObject({ ok: false, code: 'INVALID_COMMAND' });
+    expect(journaled.get('after-nul')?.reply).toMatchObject({ ok: true });
+    expect(sink.replies.map((r) => r.requestId)).toEqual(['nul\ufffdid']);
+    expect(engine.balance('carol', 'USDC')).toEqual({ available: 7_000_000, locked: 0 });
   });
 });
 

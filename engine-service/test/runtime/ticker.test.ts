@@ -2,13 +2,8 @@
  * Unit tests of the rolling 24 h ticker: window edges, exact sums, formatting.
  * No network.
  */
-import { createMarketRegistry, type Market } from '@exchange/protocol';
-import {
-  formatBookTicker,
-  formatTicker,
-  RollingTicker,
-  TICKER_WINDOW_MINUTES,
-} from '../../src/runtime/publish/ticker.js';
+import { createMarketRegistry, type Market, TICKER_WINDOW_MINUTES } from '@exchange/protocol';
+import { formatBookTicker, formatTicker, RollingTicker } from '../../src/runtime/publish/ticker.js';
 
 const MINUTE = 60_000;
 const DAY = TICKER_WINDOW_MINUTES * MINUTE;

@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useState } from 'react';
 import type { AccountState } from '../lib/account';
 import { describeError, signed } from '../lib/api';
-import { fmt, fmtDateTime, fmtTrim } from '../lib/format';
+import { fmt, fmtDateTime, fmtOpenStatus, fmtOrderType, fmtStop, fmtTrim } from '../lib/format';
 import type { Credentials } from '../lib/session';
 import type { Market, Order } from '../lib/types';
 
@@ -110,21 +110,31 @@ function OpenOrders(props: {
           <th>Time</th>
           <th>Side</th>
           <th>Type</th>
+          <th className="num">Stop</th>
           <th className="num">Price</th>
           <th className="num">Amount</th>
           <th className="num">Filled</th>
+          <th>Status</th>
           <th />
         </tr>
       </thead>
       <tbody>
         {account.openOrders.map((o) => (
-          <tr key={o.orderId} data-order-id={o.orderId} data-price={o.price ?? ''}>
+          <tr
+            key={o.orderId}
+            data-order-id={o.orderId}
+            data-price={o.price ?? ''}
+            data-stop-price={o.stopPrice ?? ''}
+            data-status={fmtOpenStatus(o)}
+          >
             <td className="muted">{fmtDateTime(o.createdAt)}</td>
             <td className={o.side === 'BUY' ? 'up' : 'down'}>{o.side}</td>
-            <td>{o.postOnly ? 'LIMIT (post-only)' : o.orderType}</td>
+            <td>{fmtOrderType(o)}</td>
+            <td className="num">{fmtStop(o, market.pricePrecision)}</td>
             <td className="num">{fmt(o.price, market.pricePrecision)}</td>
             <td className="num">{fmt(o.quantity, market.quantityPrecision)}</td>
             <td className="num">{fmt(o.filledQuantity, market.quantityPrecision)}</td>
+            <td className={o.workingTime === -1 ? 'muted' : undefined}>{fmtOpenStatus(o)}</td>
             <td className="num">
               <button type="button" className="link" disabled={props.busy} onClick={() => props.cancel(o)}>
                 Cancel
@@ -146,6 +156,7 @@ function History({ market, orders }: { readonly market: Market; readonly orders:
           <th>Time</th>
           <th>Side</th>
           <th>Type</th>
+          <th className="num">Stop</th>
           <th className="num">Price</th>
           <th className="num">Amount</th>
           <th className="num">Filled</th>
@@ -157,7 +168,8 @@ function History({ market, orders }: { readonly market: Market; readonly orders:
           <tr key={o.orderId} data-order-id={o.orderId}>
             <td className="muted">{fmtDateTime(o.updatedAt ?? o.createdAt)}</td>
             <td className={o.side === 'BUY' ? 'up' : 'down'}>{o.side}</td>
-            <td>{o.orderType}</td>
+            <td>{fmtOrderType(o)}</td>
+            <td className="num">{fmtStop(o, market.pricePrecision)}</td>
             <td className="num">{fmt(o.price, market.pricePrecision)}</td>
             <td className="num">{fmt(o.quantity, market.quantityPrecision)}</td>
             <td className="num">{fmt(o.filledQuantity, market.quantityPrecision)}</td>

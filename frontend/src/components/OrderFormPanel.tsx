@@ -1,6 +1,6 @@
 'use client';
 /**
- * Limit and market orders. Every keystroke is checked against the market's grids, the
+ * Limit, market, stop-limit and take-profit-limit orders. Every keystroke is checked against the market's grids, the
  * minimum order value and the balance ({@link validateOrder}); the total and the fee
  * are exact. Clicking a book level fills in its price.
  */
@@ -15,6 +15,8 @@ import {
   acceptsInput,
   amountForPercent,
   type FormType,
+  isPriced,
+  isStopType,
   orderBody,
   type Side,
   validateOrder,
@@ -33,10 +35,11 @@ export function OrderFormPanel(props: {
   const [side, setSide] = useState<Side>('BUY');
   const [type, setType] = useState<FormType>('LIMIT');
   const [price, setPrice] = useState('');
+  const [stopPrice, setStopPrice] = useState('');
   const [amount, setAmount] = useState('');
   const [postOnly, setPostOnly] = useState(false);
   const [ioc, setIoc] = useState(false);
-  const [touched, setTouched] = useState({ price: false, amount: false });
+  const [touched, setTouched] = useState({ price: false, stopPrice: false, amount: false });
   const [sending, setSending] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string }>();
 
@@ -48,9 +51,9 @@ export function OrderFormPanel(props: {
   }, [props.picked]);
 
   const available = Object.fromEntries((account.balances ?? []).map((b) => [b.asset, b.available]));
-  const input = { side, type, price, amount, postOnly, ioc };
+  const input = { side, type, price, stopPrice, amount, postOnly, ioc };
   const check = validateOrder(market, input, available);
-  const change = (set: (v: string) => void, field: 'price' | 'amount') => (text: string) => {
+  const change = (set: (v: string) => void, field: Field) => (text: string) => {
     if (!acceptsInput(text)) return;
     set(text);
     setTouched((t) => ({ ...t, [field]: true }));
@@ -60,7 +63,7 @@ export function OrderFormPanel(props: {
     const value = amountForPercent(
       market,
       side,
-      type === 'LIMIT' ? price : (props.reference ?? ''),
+      isPriced(type) ? price : (props.reference ?? ''),
       p,
       available,
     );
@@ -84,11 +87,11 @@ export function OrderFormPanel(props: {
         account.remember(order);
         setResult({
           ok: true,
-          text: `${order.side === 'BUY' ? 'Buy' : 'Sell'} order #${order.orderId} ${order.status.toLowerCase().replace('_', ' ')}`,
+          text: `${order.side === 'BUY' ? 'Buy' : 'Sell'} order #${order.orderId} ${statusText(order)}`,
         });
       }
       setAmount('');
-      setTouched({ price: false, amount: false });
+      setTouched({ price: false, stopPrice: false, amount: false });
       account.refresh();
     } catch (e) {
       setResult({ ok: false, text: describeError(e) });
@@ -99,14 +102,14 @@ export function OrderFormPanel(props: {
 
   const base = market.base;
   const quote = market.quote;
-  const show = (field: 'price' | 'amount') => (touched[field] ? check.errors[field] : undefined);
+  const show = (field: Field) => (touched[field] ? check.errors[field] : undefined);
   return (
     <section className="panel form" data-testid="order-form" aria-label="Place an order">
       <div className="panel-head">
         <div className="tabs" role="tablist">
-          {(['LIMIT', 'MARKET'] as const).map((t) => (
+          {TYPES.map(([t, label]) => (
             <button key={t} type="button" role="tab" aria-selected={type === t} onClick={() => setType(t)}>
-              {t === 'LIMIT' ? 'Limit' : 'Market'}
+              {label}
             </button>
           ))}
         </div>
@@ -136,7 +139,25 @@ export function OrderFormPanel(props: {
                 : `${fmtTrim(available[base] ?? '0')} ${base}`}
           </span>
         </div>
-        {type === 'LIMIT' ? (
+        {isStopType(type) ? (
+          <label className="field">
+            Stop price
+            <span className="in">
+              <input
+                name="stopPrice"
+                inputMode="decimal"
+                autoComplete="off"
+                placeholder={market.tickSize}
+                value={stopPrice}
+                aria-invalid={show('stopPrice') !== undefined}
+                onChange={(e) => change(setStopPrice, 'stopPrice')(e.target.value)}
+              />
+              <span className="muted">{quote}</span>
+            </span>
+            <span className="hint error">{show('stopPrice')}</span>
+          </label>
+        ) : null}
+        {isPriced(type) ? (
           <label className="field">
             Price
             <span className="in">
@@ -204,7 +225,7 @@ export function OrderFormPanel(props: {
           <span>{check.fee === undefined ? '—' : `${fmtTrim(check.fee)} ${check.feeAsset}`}</span>
         </div>
         <div className="hint error" data-testid="form-error">
-          {touched.price || touched.amount ? check.errors.total : undefined}
+          {touched.price || touched.stopPrice || touched.amount ? check.errors.total : undefined}
         </div>
         {credentials === undefined ? (
           <Link href="/account">
@@ -229,4 +250,19 @@ export function OrderFormPanel(props: {
       </form>
     </section>
   );
+}
+
+type Field = 'price' | 'stopPrice' | 'amount';
+
+const TYPES: readonly (readonly [FormType, string])[] = [
+  ['LIMIT', 'Limit'],
+  ['MARKET', 'Market'],
+  ['STOP_LOSS_LIMIT', 'Stop-limit'],
+  ['TAKE_PROFIT_LIMIT', 'Take-profit'],
+];
+
+/** An answered order's status for the screen: a stop that has not fired yet is "waiting". */
+function statusText(order: Order): string {
+  if (order.workingTime === -1 && order.status === 'NEW') return 'waiting for its stop price';
+  return order.status.toLowerCase().replace('_', ' ');
 }

@@ -112,7 +112,7 @@ export async function signed<T>(
 /** The query string of a signed WebSocket `$connect` (`apiKey`, `timestamp`, `signature`). */
 export async function signedConnectQuery(credentials: Credentials): Promise<string> {
   const query = `apiKey=${encodeURIComponent(credentials.apiKey)}&timestamp=${uniqueTimestamp()}`;
-  return `${query}&signature=${await hmacHex(credentials.secretKey, query)}`;
+  return `${query}&signature=${await hmacHex(credentials.secretKey, `ws-connect:${query}`)}`;
 }
 
 /** A message for a failure, for the screen. */

@@ -1,5 +1,6 @@
 /** Display formatting: exact decimal strings in a market's scale, never via floating point. */
 import { toScale, trimZeros, withThousands } from '../model/decimal';
+import type { Order } from './types';
 
 /** A decimal string at `decimals` places with thousands separators. */
 export function fmt(text: string | null | undefined, decimals: number): string {
@@ -33,4 +34,22 @@ export function fmtTime(ms: number): string {
 export function fmtDateTime(ms: number): string {
   const d = new Date(ms);
   return `${d.toLocaleDateString(undefined, { month: 'short', day: '2-digit' })} ${d.toLocaleTimeString(undefined, { hour12: false })}`;
+}
+
+/** An order's type for a table: `LIMIT (post-only)`, `STOP_LOSS_LIMIT`, … */
+export function fmtOrderType(order: Pick<Order, 'orderType' | 'postOnly'>): string {
+  return order.postOnly ? `${order.orderType} (post-only)` : order.orderType;
+}
+
+/** A stop order's trigger: its stop price, and/or its trailing delta; `—` for other orders. */
+export function fmtStop(order: Pick<Order, 'stopPrice' | 'trailingDelta'>, decimals: number): string {
+  const parts: string[] = [];
+  if (order.stopPrice !== null && order.stopPrice !== undefined) parts.push(fmt(order.stopPrice, decimals));
+  if (order.trailingDelta > 0) parts.push(`trailing ${order.trailingDelta} bps`);
+  return parts.length === 0 ? '—' : parts.join(', ');
+}
+
+/** An open order's state: `waiting` while a stop has not fired, else its status. */
+export function fmtOpenStatus(order: Pick<Order, 'status' | 'workingTime'>): string {
+  return order.workingTime === -1 ? 'waiting' : order.status;
 }

@@ -89,10 +89,24 @@ export interface Order {
   readonly orderId: number;
   readonly clientOrderId: string | null;
   readonly side: 'BUY' | 'SELL';
-  readonly orderType: 'LIMIT' | 'MARKET';
+  readonly orderType:
+    | 'LIMIT'
+    | 'MARKET'
+    | 'STOP_LOSS'
+    | 'STOP_LOSS_LIMIT'
+    | 'TAKE_PROFIT'
+    | 'TAKE_PROFIT_LIMIT';
   readonly timeInForce: string;
   readonly postOnly: boolean;
   readonly price: string | null;
+  /** A stop or take-profit order's trigger price; null for the others. */
+  readonly stopPrice: string | null;
+  /** Basis points; 0 when the order does not trail. */
+  readonly trailingDelta: number;
+  /** When it started working (ms); -1 while a stop order waits for its trigger. */
+  readonly workingTime: number;
+  /** Its OCO list; -1 when none. */
+  readonly orderListId: number;
   readonly quantity: string | null;
   readonly quoteQuantity: string | null;
   readonly filledQuantity: string;

@@ -37,16 +37,6 @@ export function trimZeros(text: string): string {
   return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
 }
 
-/** Compares two decimal strings exactly. */
-export function compareDecimal(a: string, b: string): number {
-  const d = Math.max(decimalsOf(a), decimalsOf(b));
-  const x = toUnits(a.replace(/^-/, ''), d) ?? 0n;
-  const y = toUnits(b.replace(/^-/, ''), d) ?? 0n;
-  const sx = a.startsWith('-') ? -x : x;
-  const sy = b.startsWith('-') ? -y : y;
-  return sx < sy ? -1 : sx > sy ? 1 : 0;
-}
-
 /**
  * Rescales a decimal string to `decimals` places, rounding toward zero (for display of
  * values finer than a market's precision; on-grid values come through unchanged).

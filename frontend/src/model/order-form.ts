@@ -1,6 +1,6 @@
 /**
  * The order form's rules, checked as the user types, exactly as the exchange checks
- * them: prices on the tick grid, amounts on the step grid, the minimum order value,
+ * them: prices (and a stop-limit's stop price) on the tick grid, amounts on the step grid, the minimum order value,
  * the maxima, and the balance the order would lock. Totals and fees are exact decimal
  * strings. Pure: no I/O.
  *
@@ -31,13 +31,26 @@ export interface FormMarket {
 }
 
 export type Side = 'BUY' | 'SELL';
-export type FormType = 'LIMIT' | 'MARKET';
+/** The form's order types: the two stop types are priced (`…_LIMIT`) and wait for `stopPrice`. */
+export type FormType = 'LIMIT' | 'MARKET' | 'STOP_LOSS_LIMIT' | 'TAKE_PROFIT_LIMIT';
+
+/** Does the form's type wait for a stop price? */
+export function isStopType(type: FormType): boolean {
+  return type === 'STOP_LOSS_LIMIT' || type === 'TAKE_PROFIT_LIMIT';
+}
+
+/** Does the form's type carry a limit price (all but market)? */
+export function isPriced(type: FormType): boolean {
+  return type !== 'MARKET';
+}
 
 export interface OrderInput {
   readonly side: Side;
   readonly type: FormType;
   /** Ignored for market orders. */
   readonly price: string;
+  /** The trigger price of the stop types; ignored for the others. */
+  readonly stopPrice?: string;
   readonly amount: string;
   readonly postOnly?: boolean;
   readonly ioc?: boolean;
@@ -48,6 +61,7 @@ export type Available = Readonly<Record<string, string | undefined>>;
 
 export interface FieldErrors {
   price?: string;
+  stopPrice?: string;
   amount?: string;
   total?: string;
 }
@@ -84,7 +98,8 @@ export function gridError(
   precision: number,
   max: string,
 ): string | undefined {
-  if (text === '' || text === '.') return `Enter ${label === 'Price' ? 'a price' : 'an amount'}`;
+  if (text === '' || text === '.')
+    return `Enter ${label === 'Amount' ? 'an amount' : `a ${label.toLowerCase()}`}`;
   if (!NUMERIC_INPUT.test(text)) return `${label} must be a number`;
   const value = toUnits(text.endsWith('.') ? text.slice(0, -1) : text, precision);
   if (value === undefined) return `${label} has at most ${precision} decimal${precision === 1 ? '' : 's'}`;
@@ -104,9 +119,14 @@ export function validateOrder(market: FormMarket, input: OrderInput, available: 
   const feeAsset = input.side === 'BUY' ? market.base : market.quote;
   const feePercent = trimZeros(fromUnits(BigInt(feeBps), 2));
 
-  if (input.type === 'LIMIT') {
+  const priced = isPriced(input.type);
+  if (priced) {
     const priceError = gridError('Price', input.price, market.tickSize, pd, market.maxPrice);
     if (priceError !== undefined) errors.price = priceError;
+  }
+  if (isStopType(input.type)) {
+    const stopError = gridError('Stop price', input.stopPrice ?? '', market.tickSize, pd, market.maxPrice);
+    if (stopError !== undefined) errors.stopPrice = stopError;
   }
   const amountError = gridError('Amount', input.amount, market.stepSize, qd, market.maxQuantity);
   if (amountError !== undefined) errors.amount = amountError;
@@ -123,7 +143,7 @@ export function validateOrder(market: FormMarket, input: OrderInput, available: 
       errors.amount = `Insufficient ${market.base}: ${trimZeros(available[market.base] ?? '0')} available`;
     }
     if (input.side === 'BUY') fee = fromUnits(lots * BigInt(feeBps), qd + 4);
-    if (input.type === 'LIMIT' && errors.price === undefined) {
+    if (priced && errors.price === undefined) {
       const ticks = toUnits(clean(input.price), pd) as bigint;
       const totalUnits = ticks * lots; // at pd + qd decimals
       total = fromUnits(totalUnits, pd + qd);
@@ -199,6 +219,11 @@ export function orderBody(market: FormMarket, input: OrderInput): Record<string,
     body.price = clean(input.price);
     if (input.postOnly) body.postOnly = true;
     else body.timeInForce = input.ioc ? 'IOC' : 'GTC';
+  }
+  if (isStopType(input.type)) {
+    body.price = clean(input.price);
+    body.stopPrice = clean(input.stopPrice ?? '');
+    body.timeInForce = 'GTC';
   }
   return body;
 }

@@ -5,7 +5,7 @@
  * market, sign up, get test funds, rest a limit order and see it in the open orders and
  * the book, cancel it, rest another, and cross it from the second account — the trade
  * shows in the trade list and the chart, and both balances move by exactly the fill
- * and the fees. Screenshots of the trade screen and the markets go to `test/artifacts/`.
+ * and the fees; then a stop-limit sell waits in the open orders with its stop price. Screenshots of the trade screen and the markets go to `test/artifacts/`.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -73,7 +73,7 @@ async function openTrade(page: Page): Promise<void> {
 
 async function placeLimit(page: Page, side: 'Buy' | 'Sell', price: string, amount: string): Promise<void> {
   const form = page.getByTestId('order-form');
-  await form.getByRole('tab', { name: 'Limit' }).click();
+  await form.getByRole('tab', { name: 'Limit', exact: true }).click();
   await form.getByRole('button', { name: side, exact: true }).click();
   await form.locator('input[name=price]').fill(price);
   await form.locator('input[name=amount]').fill(amount);
@@ -187,6 +187,23 @@ test('markets → trade → sign up → on-ramp → limit order → cancel → c
   await placeLimit(taker.page, 'Sell', '100.75', '1.25');
   await maker.page.locator('[data-testid=order-book] tr.ask[data-price="100.75"]').waitFor();
   await maker.page.locator('[data-testid=order-book] tr.bid[data-price="99.50"]').waitFor();
+
+  // A stop-limit sell below the last price (100) waits, funds locked, off the book.
+  const form = maker.page.getByTestId('order-form');
+  await form.getByRole('tab', { name: 'Stop-limit' }).click();
+  await form.getByRole('button', { name: 'Sell', exact: true }).click();
+  await form.locator('input[name=stopPrice]').fill('95.00');
+  await form.locator('input[name=price]').fill('94.00');
+  await form.locator('input[name=amount]').fill('0.5');
+  await form.getByRole('button', { name: 'Sell SOL' }).click();
+  await form.getByTestId('order-result').filter({ hasText: 'waiting for its stop price' }).waitFor();
+  await maker.page
+    .locator('[data-testid=open-orders] tr[data-stop-price="95.00"][data-price="94.00"][data-status=waiting]')
+    .waitFor();
+  expect(await balance(maker.page, 'SOL', { available: '1000.499', locked: '0.5' })).toEqual({
+    available: '1000.499',
+    locked: '0.5',
+  });
   mkdirSync(artifacts, { recursive: true });
   await maker.page.getByTestId('account').getByRole('tab', { name: 'Fills' }).click();
   await maker.page.screenshot({ path: join(artifacts, 'trade.png') });

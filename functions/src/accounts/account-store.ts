@@ -11,13 +11,8 @@
 import type pg from 'pg';
 import { database } from '../db/pool.js';
 import { newAccountId, randomAlphanumeric } from './credentials.js';
+import { DEFAULT_PERMISSIONS, normalizePermissions, type Permission } from './permissions.js';
 import { SecretBox, serverSecretKey } from './secret-box.js';
-
-/** What an API key may do: `read` (account data) and `trade` (orders, cancels, key management). */
-export type Permission = 'read' | 'trade';
-
-/** Every permission, the default for a new key. */
-export const PERMISSIONS: readonly Permission[] = ['read', 'trade'];
 
 /** At most this many unrevoked keys per account. */
 export const MAX_ACTIVE_KEYS_PER_ACCOUNT = 20;
@@ -28,6 +23,8 @@ export interface ApiKeyRecord {
   readonly accountId: string;
   readonly secretKey: string;
   readonly permissions: readonly Permission[];
+  /** Source addresses and CIDR blocks the key may be used from; empty: any (`ip-allow-list.ts`). */
+  readonly ipAllowList: readonly string[];
   /** Revoked, or its account is suspended: the key must be refused. */
   readonly revoked: boolean;
 }
@@ -37,6 +34,7 @@ export interface ApiKeySummary {
   readonly apiKey: string;
   readonly label: string;
   readonly permissions: readonly Permission[];
+  readonly ipAllowList: readonly string[];
   readonly createdAt: string;
   readonly revokedAt: string | null;
 }
@@ -48,13 +46,16 @@ export interface NewApiKey {
   readonly secretKey: string;
   readonly label: string;
   readonly permissions: readonly Permission[];
+  readonly ipAllowList: readonly string[];
 }
 
 export interface NewKeyOptions {
   /** Up to 64 characters; empty when omitted. */
   readonly label?: string;
-  /** Both when omitted. */
+  /** `DEFAULT_PERMISSIONS` (read, trade) when omitted. */
   readonly permissions?: readonly Permission[];
+  /** Addresses and CIDR blocks, already validated (`ip-allow-list.ts`); any address when omitted. */
+  readonly ipAllowList?: readonly string[];
 }
 
 /** What {@link AccountStore.createKey} did. */
@@ -68,7 +69,11 @@ export type RevokeKeyResult = 'REVOKED' | 'ALREADY_REVOKED' | 'NOT_FOUND';
 export interface AccountStoreOptions {
   /** How long a lookup is reused; `API_KEY_CACHE_MS` or 5000. 0 disables the cache. */
   readonly cacheTtlMs?: number;
-  /** Cached lookups kept at most (oldest dropped first); 10 000 when omitted. */
+  /**
+   * Cached lookups kept at most, the least recently used dropped first; 10 000 when
+   * omitted. Unknown keys take at most a tenth of it, so a flood of made-up keys
+   * cannot push the real ones out.
+   */
   readonly cacheMaxEntries?: number;
   /** Clock for the cache; `Date.now` when omitted. */
   readonly now?: () => number;
@@ -84,6 +89,7 @@ interface KeyRow {
   account_id: string;
   secret_sealed: Buffer;
   permissions: Permission[];
+  ip_allow_list: string[];
   revoked: boolean;
 }
 
@@ -97,7 +103,10 @@ export class AccountStore {
   private readonly cacheTtlMs: number;
   private readonly cacheMaxEntries: number;
   private readonly now: () => number;
+  /** Known keys, least recently used first. */
   private readonly cache = new Map<string, CacheEntry>();
+  /** Keys that do not exist, oldest first: kept apart so they never evict known ones. */
+  private readonly unknown = new Map<string, CacheEntry>();
   /** Lookups in flight, so a burst on a cold key costs one query. */
   private readonly pending = new Map<string, Promise<ApiKeyRecord | undefined>>();
 
@@ -165,10 +174,11 @@ export class AccountStore {
       api_key: string;
       label: string;
       permissions: Permission[];
+      ip_allow_list: string[];
       created_at: Date;
       revoked_at: Date | null;
     }>(
-      `SELECT api_key, label, permissions, created_at, revoked_at FROM api_keys
+      `SELECT api_key, label, permissions, ip_allow_list, created_at, revoked_at FROM api_keys
        WHERE account_id = $1 ORDER BY created_at, api_key`,
       [accountId],
     );
@@ -176,6 +186,7 @@ export class AccountStore {
       apiKey: r.api_key,
       label: r.label,
       permissions: r.permissions,
+      ipAllowList: r.ip_allow_list,
       createdAt: r.created_at.toISOString(),
       revokedAt: r.revoked_at?.toISOString() ?? null,
     }));
@@ -206,7 +217,13 @@ export class AccountStore {
    * the module comment); a revoked key comes back with `revoked: true`.
    */
   async lookupKey(apiKey: string): Promise<ApiKeyRecord | undefined> {
-    const cached = this.cache.get(apiKey);
+    const known = this.cache.get(apiKey);
+    if (known !== undefined) {
+      // Moved to the end: the map's first entry is always the least recently used.
+      this.cache.delete(apiKey);
+      this.cache.set(apiKey, known);
+    }
+    const cached = known ?? this.unknown.get(apiKey);
     const now = this.now();
     if (cached !== undefined && cached.expiresAt > now) {
       // Refreshed ahead in the second half of its life: a key in steady use never waits
@@ -242,12 +259,13 @@ export class AccountStore {
   /** Drops a cached lookup (this process only). */
   forget(apiKey: string): void {
     this.cache.delete(apiKey);
+    this.unknown.delete(apiKey);
     this.pending.delete(apiKey);
   }
 
   private async fetchKey(apiKey: string): Promise<ApiKeyRecord | undefined> {
     const { rows } = await this.pool.query<KeyRow>(
-      `SELECT k.api_key, k.account_id, k.secret_sealed, k.permissions,
+      `SELECT k.api_key, k.account_id, k.secret_sealed, k.permissions, k.ip_allow_list,
               (k.revoked_at IS NOT NULL OR a.status <> 'active') AS revoked
        FROM api_keys k JOIN accounts a ON a.id = k.account_id
        WHERE k.api_key = $1`,
@@ -260,6 +278,7 @@ export class AccountStore {
       accountId: row.account_id,
       secretKey: this.box.open(row.secret_sealed, row.api_key),
       permissions: row.permissions,
+      ipAllowList: row.ip_allow_list,
       revoked: row.revoked,
     };
   }
@@ -267,12 +286,16 @@ export class AccountStore {
   private remember(apiKey: string, record: ApiKeyRecord | undefined): void {
     if (this.cacheTtlMs <= 0) return;
     this.cache.delete(apiKey);
-    if (this.cache.size >= this.cacheMaxEntries) {
-      // Maps iterate in insertion order: the first entry is the oldest.
-      const oldest = this.cache.keys().next();
-      if (oldest.done !== true) this.cache.delete(oldest.value);
+    this.unknown.delete(apiKey);
+    const into = record === undefined ? this.unknown : this.cache;
+    const max =
+      record === undefined ? Math.max(1, Math.floor(this.cacheMaxEntries / 10)) : this.cacheMaxEntries;
+    if (into.size >= max) {
+      // Maps iterate in insertion order: the first entry is the least recently used.
+      const oldest = into.keys().next();
+      if (oldest.done !== true) into.delete(oldest.value);
     }
-    this.cache.set(apiKey, { record, expiresAt: this.now() + this.cacheTtlMs });
+    into.set(apiKey, { record, expiresAt: this.now() + this.cacheTtlMs });
   }
 
   private async insertKey(
@@ -283,12 +306,14 @@ export class AccountStore {
     const apiKey = randomAlphanumeric();
     const secretKey = randomAlphanumeric();
     const label = options.label ?? '';
-    const permissions = [...new Set(options.permissions ?? PERMISSIONS)].sort();
+    const permissions = normalizePermissions(options.permissions ?? DEFAULT_PERMISSIONS);
+    const ipAllowList = [...new Set(options.ipAllowList ?? [])];
     await client.query(
-      'INSERT INTO api_keys (api_key, account_id, secret_sealed, label, permissions) VALUES ($1, $2, $3, $4, $5)',
-      [apiKey, accountId, this.box.seal(secretKey, apiKey), label, permissions],
+      `INSERT INTO api_keys (api_key, account_id, secret_sealed, label, permissions, ip_allow_list)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [apiKey, accountId, this.box.seal(secretKey, apiKey), label, permissions, ipAllowList],
     );
-    return { accountId, apiKey, secretKey, label, permissions };
+    return { accountId, apiKey, secretKey, label, permissions, ipAllowList };
   }
 }
 

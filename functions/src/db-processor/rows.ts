@@ -46,6 +46,15 @@ export interface OrderRow {
   readonly created_at: number;
   readonly updated_at: number;
   readonly seq: number;
+  /** NULL when the order has no stop price. */
+  readonly stop_price: string | null;
+  readonly trailing_delta: number;
+  /** Ms; NULL while a stop order waits for its trigger. */
+  readonly working_time: number | null;
+  /** -1 for an order in no list. */
+  readonly order_list_id: number;
+  /** NULL for an order in no list, or a list without a client id. */
+  readonly list_client_order_id: string | null;
 }
 
 export interface BalanceRow {
@@ -193,7 +202,18 @@ function orderRow(e: OrderEvent): OrderRow {
     created_at: e.createdAt,
     updated_at: e.time,
     seq: e.seq,
+    stop_price: e.stopPrice ?? null,
+    trailing_delta: e.trailingDelta ?? 0,
+    working_time: workingTimeOf(e),
+    order_list_id: e.orderListId ?? -1,
+    list_client_order_id: e.listClientOrderId ?? null,
   };
+}
+
+/** Binance's `workingTime`: -1 while a stop waits (NULL here); events without one worked from creation. */
+function workingTimeOf(e: OrderEvent): number | null {
+  if (e.workingTime === undefined) return e.createdAt;
+  return e.workingTime < 0 ? null : e.workingTime;
 }
 
 function balanceRow(e: BalanceEvent): BalanceRow {

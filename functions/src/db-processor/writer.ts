@@ -57,6 +57,11 @@ const ORDER_COLUMNS = [
   ['created_at', 'bigint[]'],
   ['updated_at', 'bigint[]'],
   ['seq', 'bigint[]'],
+  ['stop_price', 'numeric[]'],
+  ['trailing_delta', 'integer[]'],
+  ['working_time', 'bigint[]'],
+  ['order_list_id', 'bigint[]'],
+  ['list_client_order_id', 'text[]'],
 ] as const satisfies Columns<BatchRows['orders'][number]>;
 
 const BALANCE_COLUMNS = [
@@ -114,14 +119,19 @@ WITH trade_rows AS (
 ), order_rows AS (
   INSERT INTO orders AS o (order_id, market, account_id, client_order_id, side, order_type, time_in_force,
                            post_only, self_trade_prevention, price, quantity, quote_quantity, filled_quantity,
-                           filled_quote, status, reason, created_at, updated_at, seq)
+                           filled_quote, status, reason, created_at, updated_at, seq, stop_price, trailing_delta,
+                           working_time, order_list_id, list_client_order_id)
   SELECT order_id, market, account_id, client_order_id, side, order_type, time_in_force, post_only,
          self_trade_prevention, price, quantity, quote_quantity, filled_quantity, filled_quote, status, reason,
-         ${at('created_at')}, ${at('updated_at')}, seq
+         ${at('created_at')}, ${at('updated_at')}, seq, stop_price, trailing_delta, ${at('working_time')},
+         order_list_id, list_client_order_id
   FROM ${rowsFrom(ORDER_COLUMNS, ORDERS_FIRST)}
   ON CONFLICT (order_id) DO UPDATE SET
     filled_quantity = excluded.filled_quantity, filled_quote = excluded.filled_quote,
-    status = excluded.status, reason = excluded.reason, updated_at = excluded.updated_at, seq = excluded.seq
+    status = excluded.status, reason = excluded.reason, updated_at = excluded.updated_at, seq = excluded.seq,
+    -- An amendment lowers the quantity and may rename the order; a trigger sets its working time.
+    quantity = excluded.quantity, client_order_id = excluded.client_order_id,
+    working_time = excluded.working_time
   WHERE o.seq < excluded.seq
 ), balance_rows AS (
   INSERT INTO balances AS b (account_id, asset, available, locked, seq, updated_at)

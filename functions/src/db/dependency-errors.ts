@@ -11,7 +11,9 @@
  *   and the server's `LOADING`, `MASTERDOWN`, `READONLY`, `TRYAGAIN`, `CLUSTERDOWN`;
  * - pg: socket errors (`ECONNREFUSED`, `ECONNRESET`, …), `Connection terminated…`,
  *   the pool's connect timeout, and SQLSTATE class 08 (connection exception), 57P01–
- *   57P03 (shutdown, crash, cannot connect now) and 53300 (too many connections);
+ *   57P03 (shutdown, crash, cannot connect now), 53300 (too many connections) and
+ *   57014 (a statement cancelled: the pools' `statement_timeout`, the database too busy
+ *   for this query now);
  * - `@exchange/sqs-client`: `SqsCallError` with no answer (`statusCode` 0) or still
  *   throttled or failing (5xx) after its retries;
  * - {@link DependencyUnavailableError}, thrown by our own code (a read model absent
@@ -45,7 +47,7 @@ const SOCKET_CODES = new Set([
   'ENOTFOUND',
   'EAI_AGAIN',
 ]);
-const POSTGRES_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '53300']);
+const POSTGRES_UNAVAILABLE = new Set(['57P01', '57P02', '57P03', '53300', '57014']);
 const REDIS_UNAVAILABLE_REPLIES = /^(LOADING|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDOWN|BUSY)\b/;
 const UNAVAILABLE_MESSAGES = [
   'Connection is closed.',

@@ -2,8 +2,9 @@
  * `npm run migrate`: applies the functions' pending migrations to `DATABASE_URL`
  * (default: the local cloud's database) and prints their names.
  */
+
+import { DEFAULT_DATABASE_URL } from '@exchange/protocol';
 import { migrateFunctionsDatabase } from './migrate.js';
-import { DEFAULT_DATABASE_URL } from './pool.js';
 
 const url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
 const applied = await migrateFunctionsDatabase(url, { log: (message) => console.error(message) });

@@ -9,11 +9,8 @@
  * is refused — the REST shell answers 503 (`dependency-errors.ts`). The client keeps
  * reconnecting by itself, so the instance serves again as soon as Redis is back.
  */
-import { type RedisKeys, redisKeys } from '@exchange/protocol';
+import { DEFAULT_REDIS_URL, type RedisKeys, redisKeys } from '@exchange/protocol';
 import { Redis, type RedisOptions } from 'ioredis';
-
-/** `REDIS_URL`, or the local cloud's default. */
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 /** How long one connection attempt may take. */
 export const CONNECT_TIMEOUT_MS = 1000;
@@ -25,9 +22,12 @@ export const COMMAND_TIMEOUT_MS = 2000;
 /**
  * The options of every Redis connection of the functions (see the module comment).
  * `commandTimeout` is left out for subscriber connections, whose `SUBSCRIBE` stays open.
+ * `REDIS_AUTH_TOKEN`, when set, is the password (ElastiCache's AUTH token, from Secrets
+ * Manager); otherwise a password in `REDIS_URL` (the local stack's) is used.
  */
-export function redisOptions(forSubscriber = false): RedisOptions {
+export function redisOptions(forSubscriber = false, env: NodeJS.ProcessEnv = process.env): RedisOptions {
   return {
+    ...(env.REDIS_AUTH_TOKEN ? { password: env.REDIS_AUTH_TOKEN } : {}),
     maxRetriesPerRequest: 1,
     connectTimeout: CONNECT_TIMEOUT_MS,
     retryStrategy: (attempt) => Math.min(attempt * 50, RECONNECT_MAX_DELAY_MS),

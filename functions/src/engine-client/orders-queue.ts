@@ -3,11 +3,8 @@
  * (`@exchange/sqs-client`: SQS's JSON protocol, no SDK per call) and the queue's URL,
  * resolved once.
  */
-import { type Command, ORDERS_QUEUE } from '@exchange/protocol';
+import { type Command, DEFAULT_SQS_ENDPOINT, ORDERS_QUEUE } from '@exchange/protocol';
 import { SqsJsonClient } from '@exchange/sqs-client';
-
-/** The local cloud's SQS endpoint (fauxqs), used when `SQS_ENDPOINT` is unset. */
-export const DEFAULT_SQS_ENDPOINT = 'http://127.0.0.1:4566';
 
 /** How long one send attempt may take before it counts as failed (SQS is then unreachable: 503). */
 export const SEND_TIMEOUT_MS = 3000;

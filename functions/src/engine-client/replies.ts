@@ -12,9 +12,9 @@
  * exactly once either way.
  */
 import { randomBytes } from 'node:crypto';
-import type { Reply } from '@exchange/protocol';
+import { DEFAULT_REDIS_URL, type Reply } from '@exchange/protocol';
 import { Redis } from 'ioredis';
-import { DEFAULT_REDIS_URL, keys, redisOptions } from '../db/redis.js';
+import { keys, redisOptions } from '../db/redis.js';
 
 interface Inbox {
   readonly id: string;

@@ -12,12 +12,14 @@ export {
   DEFAULT_ORDER_LIMIT,
   MAX_ORDER_LIMIT,
   type OrderHistoryQuery,
+  type OrderListQuery,
   type OrderRecord,
   orderById,
   orderHistory,
+  orderListOrders,
 } from './orders.js';
 export type { Queryable } from './queryable.js';
-export { TICKER_WINDOW_MINUTES, ticker24h } from './ticker.js';
+export { ticker24h, tickerOverWindow } from './ticker.js';
 export {
   DEFAULT_TRADE_LIMIT,
   type FillQuery,

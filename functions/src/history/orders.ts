@@ -32,6 +32,16 @@ export interface OrderRecord {
   readonly updatedAt: number;
   /** Engine sequence of that command. */
   readonly seq: number;
+  /** Stop and take-profit orders' trigger price; null when none. */
+  readonly stopPrice: string | null;
+  /** Basis points; 0 when the order does not trail. */
+  readonly trailingDelta: number;
+  /** When it started working (ms); -1 while a stop order waits (Binance's `workingTime`). */
+  readonly workingTime: number;
+  /** Its OCO list; -1 when none. */
+  readonly orderListId: number;
+  /** That list's client id; null when none. */
+  readonly listClientOrderId: string | null;
 }
 
 export interface OrderHistoryQuery {
@@ -69,12 +79,18 @@ interface OrderRow {
   created_ms: string;
   updated_ms: string;
   seq: string;
+  stop_price: string | null;
+  trailing_delta: number;
+  working_ms: string | null;
+  order_list_id: string;
+  list_client_order_id: string | null;
 }
 
 const ORDER_COLUMNS = `order_id, market, account_id, client_order_id, side, order_type, time_in_force, post_only,
   self_trade_prevention, price::text, quantity::text, quote_quantity::text, filled_quantity::text,
   filled_quote::text, status, reason, (extract(epoch FROM created_at) * 1000)::bigint AS created_ms,
-  (extract(epoch FROM updated_at) * 1000)::bigint AS updated_ms, seq`;
+  (extract(epoch FROM updated_at) * 1000)::bigint AS updated_ms, seq, stop_price::text, trailing_delta,
+  (extract(epoch FROM working_time) * 1000)::bigint AS working_ms, order_list_id, list_client_order_id`;
 
 /**
  * An account's orders in order id order (placement order): from `fromOrderId` or
@@ -124,6 +140,51 @@ export async function orderById(
   return row === undefined ? undefined : toOrderRecord(row);
 }
 
+export interface OrderListQuery {
+  /** One list. */
+  readonly orderListId?: number;
+  /** Lists with this client id (newest first with a `limit` of 1: the latest). */
+  readonly listClientOrderId?: string;
+  /** Lists with this id or greater. */
+  readonly fromId?: number;
+  /** Lists placed at or after / at or before this time (ms). */
+  readonly startTime?: number;
+  readonly endTime?: number;
+  /** Lists, 1–1000, default 500. */
+  readonly limit?: number;
+}
+
+/**
+ * The orders of an account's OCO lists, by list id then order id: from `fromId` or
+ * `startTime` when given, else the newest `limit` lists (Binance's `/api/v3/allOrderList`).
+ * @example const orders = await orderListOrders('acc-1', { orderListId: 42 });
+ */
+export async function orderListOrders(
+  accountId: string,
+  query: OrderListQuery = {},
+  db: Queryable = database(),
+): Promise<OrderRecord[]> {
+  const values: unknown[] = [accountId, clampLimit(query.limit) * 2];
+  let where = '';
+  const bound = (condition: string, value: unknown): void => {
+    values.push(value);
+    where += ` AND ${condition} $${values.length}`;
+  };
+  if (query.orderListId !== undefined) bound('order_list_id =', query.orderListId);
+  if (query.listClientOrderId !== undefined) bound('list_client_order_id =', query.listClientOrderId);
+  if (query.fromId !== undefined) bound('order_list_id >=', query.fromId);
+  if (query.startTime !== undefined) bound('created_at >=', new Date(query.startTime));
+  if (query.endTime !== undefined) bound('created_at <=', new Date(query.endTime));
+  const ascending = query.startTime !== undefined || query.fromId !== undefined;
+  const { rows } = await db.query<OrderRow>({
+    text: `SELECT ${ORDER_COLUMNS} FROM orders WHERE account_id = $1 AND order_list_id > 0${where}
+      ORDER BY order_list_id ${ascending ? 'ASC' : 'DESC'}, order_id ${ascending ? 'ASC' : 'DESC'} LIMIT $2`,
+    values,
+  });
+  const orders = rows.map(toOrderRecord);
+  return ascending ? orders : orders.reverse();
+}
+
 function clampLimit(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_ORDER_LIMIT;
   return Math.min(Math.max(Math.trunc(limit), 1), MAX_ORDER_LIMIT);
@@ -150,5 +211,10 @@ function toOrderRecord(row: OrderRow): OrderRecord {
     createdAt: Number(row.created_ms),
     updatedAt: Number(row.updated_ms),
     seq: Number(row.seq),
+    stopPrice: row.stop_price,
+    trailingDelta: row.trailing_delta,
+    workingTime: row.working_ms === null ? -1 : Number(row.working_ms),
+    orderListId: Number(row.order_list_id),
+    listClientOrderId: row.list_client_order_id,
   };
 }

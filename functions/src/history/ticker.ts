@@ -11,13 +11,11 @@ import {
   klineOpenTime,
   type MarketRegistry,
   parseUnits,
+  TICKER_WINDOW_MINUTES,
   type TickerReadModel,
 } from '@exchange/protocol';
 import { database } from '../db/pool.js';
 import type { Queryable } from './queryable.js';
-
-/** Minutes in the window, as the engine's ticker. */
-export const TICKER_WINDOW_MINUTES = 1_440;
 
 interface WindowRow {
   open: string | null;
@@ -41,15 +39,29 @@ interface LastRow {
  * @returns the ticker, or undefined for a market the registry does not know
  * @example const ticker = await ticker24h('SOL_USDC');
  */
-export async function ticker24h(
+export function ticker24h(
   market: string,
+  now: number = Date.now(),
+  db: Queryable = database(),
+  registry: MarketRegistry = defaultRegistry(),
+): Promise<TickerReadModel | undefined> {
+  return tickerOverWindow(market, TICKER_WINDOW_MINUTES, now, db, registry);
+}
+
+/**
+ * The same ticker over the `minutes` whole minutes ending with the current one
+ * (Binance's rolling window `GET /api/v3/ticker?windowSize=`).
+ */
+export async function tickerOverWindow(
+  market: string,
+  minutes: number,
   now: number = Date.now(),
   db: Queryable = database(),
   registry: MarketRegistry = defaultRegistry(),
 ): Promise<TickerReadModel | undefined> {
   const m = registry.market(market);
   if (m === undefined) return undefined;
-  const openTime = klineOpenTime('1m', now) - (TICKER_WINDOW_MINUTES - 1) * KLINE_INTERVAL_MS['1m'];
+  const openTime = klineOpenTime('1m', now) - (minutes - 1) * KLINE_INTERVAL_MS['1m'];
   const [window, last] = await Promise.all([
     db.query<WindowRow>({
       name: 'history.ticker-window',

@@ -9,8 +9,10 @@
  *   the key's budget, so nobody can drain a key by replaying its requests); the API
  *   key's window; then the claim is taken (`SET PX`). A request refused by a limit
  *   does not burn its signature: the client may send it again once the window ends.
+ * - {@link admitWindows} (WebSocket messages): any list of windows in order, such as a
+ *   connection's message window then its IP's (`ws/message-limits.ts`).
  *
- * Key names: `{prefix}rl:ip:{ip}`, `{prefix}rl:key:{apiKey}`, and the claim
+ * Key names: `{prefix}rl:ip:{ip}`, `{prefix}rl:key:{apiKey}`, `{prefix}rl:conn:{connectionId}`, and the claim
  * `{prefix}sig:{apiKey}:{signature}` (`auth/replay-guard.ts`). A limit of 0 points
  * counts nothing (`RATE_LIMIT_ENABLED=false`); the claim is always taken.
  */
@@ -70,6 +72,20 @@ redis.call('SET', KEYS[3], '1', 'PX', ARGV[6])
 return {0, 0}
 `;
 
+/**
+ * KEYS: windows, in order. ARGV: weight, points and window ms of each window.
+ * Returns {0 admitted | n the first window over its limit (1-based), ms to reset}; the
+ * windows after it are not counted.
+ */
+const ADMIT_WINDOWS = `${SPEND}
+for i = 1, #KEYS do
+  local at = 3 * (i - 1)
+  local ttl = spend(KEYS[i], tonumber(ARGV[at + 1]), tonumber(ARGV[at + 2]), tonumber(ARGV[at + 3]))
+  if ttl >= 0 then return {i, ttl} end
+end
+return {0, 0}
+`;
+
 type Outcome = [code: number, retryAfterMs: number];
 
 interface AdmissionCommands {
@@ -85,6 +101,7 @@ interface AdmissionCommands {
     keyWindowMs: number,
     claimMs: number,
   ): Promise<Outcome>;
+  exchangeAdmitWindows(numberOfKeys: number, ...keysThenArgs: (string | number)[]): Promise<Outcome>;
 }
 
 const scripted = new WeakSet<Redis>();
@@ -93,6 +110,7 @@ function withScripts(client: Redis): Redis & AdmissionCommands {
   if (!scripted.has(client)) {
     client.defineCommand('exchangeAdmitIp', { numberOfKeys: 1, lua: ADMIT_IP });
     client.defineCommand('exchangeAdmitSigned', { numberOfKeys: 3, lua: ADMIT_SIGNED });
+    client.defineCommand('exchangeAdmitWindows', { lua: ADMIT_WINDOWS });
     scripted.add(client);
   }
   return client as Redis & AdmissionCommands;
@@ -143,4 +161,30 @@ export async function admitSigned(
       claim.lifetimeMs,
     ),
   );
+}
+
+/** The outcome of {@link admitWindows}: refused names the window over its limit, by index. */
+export type WindowsAdmission =
+  | { readonly admitted: true }
+  | { readonly admitted: false; readonly window: number; readonly retryAfterMs: number };
+
+/**
+ * Counts each window's `weight` against it in turn, in one round trip; refused at the
+ * first window over its limit (the later ones are not counted).
+ * @example
+ * const out = await admitWindows(redis(), [{ ...connectionWindow, weight: 1 }, { ...ipWindow, weight: 2 }]);
+ * if (!out.admitted && out.window === 0) refuseConnection(out.retryAfterMs);
+ * @throws what Redis throws (down, timed out)
+ */
+export async function admitWindows(
+  client: Redis,
+  windows: readonly (WindowSpec & { readonly weight: number })[],
+): Promise<WindowsAdmission> {
+  if (windows.length === 0) return { admitted: true };
+  const [code, retryAfterMs] = await withScripts(client).exchangeAdmitWindows(
+    windows.length,
+    ...windows.map((w) => w.key),
+    ...windows.flatMap((w) => [w.weight, w.points, w.windowMs]),
+  );
+  return code === 0 ? { admitted: true } : { admitted: false, window: code - 1, retryAfterMs };
 }

@@ -4,7 +4,7 @@
  */
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { Permission } from '../accounts/account-store.js';
+import type { Permission } from '../accounts/permissions.js';
 import type { Face } from './error-codes.js';
 
 /** The caller of a signed endpoint, once authenticated. */
@@ -12,6 +12,8 @@ export interface Caller {
   readonly accountId: string;
   readonly apiKey: string;
   readonly permissions: readonly Permission[];
+  /** The key's IP allow-list; empty: any address. */
+  readonly ipAllowList: readonly string[];
 }
 
 /** The request as the shell has parsed it. */

@@ -35,7 +35,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { z } from 'zod';
-import type { Permission } from '../accounts/account-store.js';
+import type { Permission } from '../accounts/permissions.js';
 import { serverSecretKey } from '../accounts/secret-box.js';
 import type { ApiContext, Caller } from './api-context.js';
 import type { Face } from './error-codes.js';

@@ -86,6 +86,21 @@ const API_ERRORS = {
     binanceStatus: 401,
     binanceMessage: () => INVALID_KEY_MESSAGE,
   },
+  IP_NOT_ALLOWED: {
+    status: 403,
+    message: () => "This API key's IP allow-list does not include the address this request came from.",
+    binanceCode: -2015,
+    binanceStatus: 401,
+    binanceMessage: () => INVALID_KEY_MESSAGE,
+  },
+  PERMISSION_ESCALATION: {
+    status: 403,
+    message: (d) =>
+      `A key cannot grant permissions it does not hold itself: this key lacks ${d.detail ?? 'some of them'}.`,
+    binanceCode: -2015,
+    binanceStatus: 401,
+    binanceMessage: () => INVALID_KEY_MESSAGE,
+  },
   INVALID_SIGNATURE: {
     status: 401,
     message: () =>
@@ -236,8 +251,29 @@ const API_ERRORS = {
     binanceStatus: 400,
     binanceMessage: notValid,
   },
+  INVALID_LISTEN_KEY: {
+    status: 400,
+    message: () => 'This listen key does not exist, expired, or belongs to another account.',
+    binanceCode: -1125,
+    binanceMessage: () => 'This listenKey does not exist.',
+  },
+  WITHDRAWAL_BELOW_MINIMUM: {
+    status: 400,
+    message: (d) =>
+      `Parameter '${d.field ?? 'amount'}' is below the smallest withdrawal, ${d.detail ?? 'the minimum'}.`,
+    binanceCode: -1130,
+    binanceMessage: notValid,
+  },
 
   // --- limits and failures
+  TOO_MANY_UNSETTLED_WITHDRAWALS: {
+    status: 409,
+    message: (d) =>
+      `An account may have at most ${d.detail ?? 'so many'} withdrawals waiting for settlement: wait for one to settle.`,
+    binanceCode: -1130,
+    binanceStatus: 400,
+    binanceMessage: notValid,
+  },
   TOO_MANY_REQUESTS: {
     status: 429,
     message: (d) =>
@@ -317,6 +353,26 @@ export const REJECTION_ERRORS: Readonly<Record<RejectCode, ErrorSpec>> = {
   DUPLICATE_CLIENT_ORDER_ID: rejection('DUPLICATE_CLIENT_ORDER_ID', -2010, () => 'Duplicate order sent.'),
   WOULD_TAKE: rejection('WOULD_TAKE', -2010, () => 'Order would immediately match and take.'),
   UNKNOWN_WITHDRAWAL: rejection('UNKNOWN_WITHDRAWAL', -1130, field('withdrawalId'), 404),
+  WOULD_TRIGGER: rejection('WOULD_TRIGGER', -2010, () => 'Order would trigger immediately.'),
+  TRAILING_DELTA: rejection('TRAILING_DELTA', -1013, filterFailure('TRAILING_DELTA')),
+  ORDER_LIST_PRICES: rejection(
+    'ORDER_LIST_PRICES',
+    -2010,
+    () => 'The relationship of the prices for the orders is not correct.',
+  ),
+  QUANTITY_INCREASE: rejection(
+    'QUANTITY_INCREASE',
+    -2038,
+    () => 'Order amend (quantity increase) is not supported.',
+  ),
+  MAX_NUM_ORDERS: rejection('MAX_NUM_ORDERS', -2010, filterFailure('MAX_NUM_ORDERS')),
+  MAX_NUM_ALGO_ORDERS: rejection('MAX_NUM_ALGO_ORDERS', -2010, filterFailure('MAX_NUM_ALGO_ORDERS')),
+  UNKNOWN_ORDER_LIST: rejection(
+    'UNKNOWN_ORDER_LIST',
+    (d) => (d.action === 'query' ? -2013 : -2011),
+    (d) => (d.action === 'query' ? 'Order list does not exist.' : 'Unknown order list sent.'),
+    404,
+  ),
 };
 
 /** Every native error code. */

@@ -35,4 +35,7 @@ export const MARKET_DATA_ROUTES: readonly HttpRoute[] = [
   v3('ticker/24hr', 'ticker24hr'),
   v3('ticker/price', 'tickerPrice'),
   v3('ticker/bookTicker', 'bookTicker'),
+  // Binance's windowed prices (http/v3/rolling-window.ts).
+  { method: 'GET', path: '/api/v3/avgPrice', handler: 'http/v3/rolling-window', export: 'avgPrice' },
+  { method: 'GET', path: '/api/v3/ticker', handler: 'http/v3/rolling-window', export: 'rollingTicker' },
 ];

@@ -16,6 +16,9 @@ const SYMBOL = /^[A-Z0-9-_.]{1,20}$/;
 /** Up to 16 digits: every such value is a safe integer. */
 const DIGITS = /^[0-9]{1,16}$/;
 
+/** The latest time a JavaScript `Date` (and so a query bound) can hold: 8.64e15 ms, in the year 275760. */
+export const MAX_TIME_MS = 8_640_000_000_000_000;
+
 /** Builders of parameter schemas. */
 export const param = {
   /**
@@ -45,6 +48,12 @@ export const param = {
           .min(options.min ?? 0)
           .max(options.max ?? Number.MAX_SAFE_INTEGER),
       ),
+
+  /**
+   * A time in ms since the epoch (`startTime`, `endTime`), at most {@link MAX_TIME_MS}:
+   * a later one has no date, so it would reach the database as `NaN`. Output: a number.
+   */
+  time: () => param.integer({ max: MAX_TIME_MS }),
 
   /** `true` or `false`, as a string or a JSON boolean. Output: a boolean. */
   boolean: () =>

@@ -1,16 +1,20 @@
 /**
  * The rate limits in force, from the environment, read once per process. Windows are
- * fixed (a window starts with its first request). Defaults are sized for a
- * market-maker bot and a load test at 5,000 requests/s from one IP:
+ * fixed (a window starts with its first request). The defaults depend on the stage
+ * (`accounts/stage.ts`): a local stage's are sized for a market-maker bot and a load
+ * test at 5,000 requests/s from one IP; a cloud stage's are Binance's (6,000 request
+ * weight per minute and IP), far below the API stage's own throttle, so that one
+ * address cannot push every other client into 429s.
  *
- * | variable                        | default  |
- * | ------------------------------- | -------- |
- * | `RATE_LIMIT_ENABLED`            | `true`   |
- * | `RATE_LIMIT_IP_POINTS`          | `100000` |
- * | `RATE_LIMIT_IP_WINDOW_SECONDS`  | `10`     |
- * | `RATE_LIMIT_KEY_POINTS`         | `60000`  |
- * | `RATE_LIMIT_KEY_WINDOW_SECONDS` | `10`     |
+ * | variable                        | local default | cloud default |
+ * | ------------------------------- | ------------- | ------------- |
+ * | `RATE_LIMIT_ENABLED`            | `true`        | `true`        |
+ * | `RATE_LIMIT_IP_POINTS`          | `100000`      | `1000`        |
+ * | `RATE_LIMIT_IP_WINDOW_SECONDS`  | `10`          | `10`          |
+ * | `RATE_LIMIT_KEY_POINTS`         | `60000`       | `1000`        |
+ * | `RATE_LIMIT_KEY_WINDOW_SECONDS` | `10`          | `10`          |
  */
+import { isLocalStage } from '../accounts/stage.js';
 
 /** The limits in force. */
 export interface RateLimitSettings {
@@ -24,12 +28,21 @@ export interface RateLimitSettings {
 /** Which budget a request is counted against. */
 export type RateLimitScope = 'ip' | 'key';
 
-/** The limits when the environment sets none: 10,000 req/s per IP and 6,000 req/s per key on average. */
+/** A local stage's limits when the environment sets none: 10,000 req/s per IP and 6,000 req/s per key on average. */
 export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   enabled: true,
   ipPoints: 100_000,
   ipWindowSeconds: 10,
   keyPoints: 60_000,
+  keyWindowSeconds: 10,
+};
+
+/** A cloud stage's limits when the environment sets none: 100 request weight/s per IP and per key on average. */
+export const CLOUD_RATE_LIMITS: RateLimitSettings = {
+  enabled: true,
+  ipPoints: 1_000,
+  ipWindowSeconds: 10,
+  keyPoints: 1_000,
   keyWindowSeconds: 10,
 };
 
@@ -50,12 +63,13 @@ export function rateLimitSettings(env: NodeJS.ProcessEnv = process.env): RateLim
       throw new Error(`${name} must be a positive integer, not "${raw}"`);
     return value;
   };
+  const defaults = isLocalStage(env) ? DEFAULT_RATE_LIMITS : CLOUD_RATE_LIMITS;
   return {
     enabled: enabled !== 'false',
-    ipPoints: positive('RATE_LIMIT_IP_POINTS', DEFAULT_RATE_LIMITS.ipPoints),
-    ipWindowSeconds: positive('RATE_LIMIT_IP_WINDOW_SECONDS', DEFAULT_RATE_LIMITS.ipWindowSeconds),
-    keyPoints: positive('RATE_LIMIT_KEY_POINTS', DEFAULT_RATE_LIMITS.keyPoints),
-    keyWindowSeconds: positive('RATE_LIMIT_KEY_WINDOW_SECONDS', DEFAULT_RATE_LIMITS.keyWindowSeconds),
+    ipPoints: positive('RATE_LIMIT_IP_POINTS', defaults.ipPoints),
+    ipWindowSeconds: positive('RATE_LIMIT_IP_WINDOW_SECONDS', defaults.ipWindowSeconds),
+    keyPoints: positive('RATE_LIMIT_KEY_POINTS', defaults.keyPoints),
+    keyWindowSeconds: positive('RATE_LIMIT_KEY_WINDOW_SECONDS', defaults.keyWindowSeconds),
   };
 }
 

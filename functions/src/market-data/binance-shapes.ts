@@ -40,7 +40,43 @@ export interface BinanceNotionalFilter {
   readonly avgPriceMins: number;
 }
 
-export type BinanceFilter = BinancePriceFilter | BinanceLotSizeFilter | BinanceNotionalFilter;
+/** One range for both directions: the engine takes any `trailingDelta` in it. */
+export interface BinanceTrailingDeltaFilter {
+  readonly filterType: 'TRAILING_DELTA';
+  readonly minTrailingAboveDelta: number;
+  readonly maxTrailingAboveDelta: number;
+  readonly minTrailingBelowDelta: number;
+  readonly maxTrailingBelowDelta: number;
+}
+
+export interface BinanceMaxNumOrdersFilter {
+  readonly filterType: 'MAX_NUM_ORDERS';
+  readonly maxNumOrders: number;
+}
+
+export interface BinanceMaxNumAlgoOrdersFilter {
+  readonly filterType: 'MAX_NUM_ALGO_ORDERS';
+  readonly maxNumAlgoOrders: number;
+}
+
+export type BinanceFilter =
+  | BinancePriceFilter
+  | BinanceLotSizeFilter
+  | BinanceNotionalFilter
+  | BinanceTrailingDeltaFilter
+  | BinanceMaxNumOrdersFilter
+  | BinanceMaxNumAlgoOrdersFilter;
+
+/** Binance's order types every market takes (`LIMIT_MAKER` is a post-only limit order). */
+export const BINANCE_SPOT_ORDER_TYPES = [
+  'LIMIT',
+  'LIMIT_MAKER',
+  'MARKET',
+  'STOP_LOSS',
+  'STOP_LOSS_LIMIT',
+  'TAKE_PROFIT',
+  'TAKE_PROFIT_LIMIT',
+] as const;
 
 /** One entry of `exchangeInfo.symbols`. */
 export interface BinanceSymbolInfo {
@@ -102,6 +138,13 @@ export function binanceFiltersOf(market: Market): BinanceFilter[] {
     { filterType: 'LOT_SIZE', ...lots },
     { filterType: 'MARKET_LOT_SIZE', ...lots },
     {
+      filterType: 'TRAILING_DELTA',
+      minTrailingAboveDelta: market.minTrailingDelta,
+      maxTrailingAboveDelta: market.maxTrailingDelta,
+      minTrailingBelowDelta: market.minTrailingDelta,
+      maxTrailingBelowDelta: market.maxTrailingDelta,
+    },
+    {
       filterType: 'NOTIONAL',
       minNotional: eight(c.minNotional),
       applyMinToMarket: true,
@@ -109,10 +152,12 @@ export function binanceFiltersOf(market: Market): BinanceFilter[] {
       applyMaxToMarket: true,
       avgPriceMins: 0,
     },
+    { filterType: 'MAX_NUM_ORDERS', maxNumOrders: market.maxNumOrders },
+    { filterType: 'MAX_NUM_ALGO_ORDERS', maxNumAlgoOrders: market.maxNumAlgoOrders },
   ];
 }
 
-/** A market as `exchangeInfo` lists it. Order types are the engine's: limit, post-only limit, market. */
+/** A market as `exchangeInfo` lists it: every order type, OCO, trailing stops, cancel-replace, amend. */
 export function toBinanceSymbolInfo(market: Market): BinanceSymbolInfo {
   return {
     symbol: binanceSymbolOf(market),
@@ -124,14 +169,14 @@ export function toBinanceSymbolInfo(market: Market): BinanceSymbolInfo {
     quoteAssetPrecision: market.quote.decimals,
     baseCommissionPrecision: market.base.decimals,
     quoteCommissionPrecision: market.quote.decimals,
-    orderTypes: ['LIMIT', 'LIMIT_MAKER', 'MARKET'],
+    orderTypes: BINANCE_SPOT_ORDER_TYPES,
     icebergAllowed: false,
-    ocoAllowed: false,
+    ocoAllowed: true,
     otoAllowed: false,
     quoteOrderQtyMarketAllowed: true,
-    allowTrailingStop: false,
-    cancelReplaceAllowed: false,
-    amendAllowed: false,
+    allowTrailingStop: true,
+    cancelReplaceAllowed: true,
+    amendAllowed: true,
     isSpotTradingAllowed: true,
     isMarginTradingAllowed: false,
     filters: binanceFiltersOf(market),

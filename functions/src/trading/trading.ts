@@ -8,31 +8,47 @@
  * or filtered by the account.
  */
 import { randomBytes } from 'node:crypto';
-import type { Fill, Market, OrderStatus } from '@exchange/protocol';
+import type { CancelReplaceMode, Fill, Market, OrderStatus } from '@exchange/protocol';
 import { newRequestId, submitCommand } from '../engine-client/submit.js';
 import {
   type FillQuery,
   fills,
   type OrderHistoryQuery,
+  type OrderListQuery,
   type OrderRecord,
   orderById,
   orderHistory,
+  orderListOrders,
 } from '../history/index.js';
-import { rejectionError } from '../http/api.js';
+import { ApiError, rejectionError } from '../http/api.js';
 import { balancesOf, openOrdersOf } from '../read-models/read-models.js';
 import { registry } from './markets.js';
 import { orderByClientId } from './order-lookup.js';
 import {
+  type LegFieldNames,
   type OrderFieldNames,
+  type OrderListRequest,
   type OrderRequest,
+  type RefFieldNames,
+  toAmendOrderCommand,
   toCancelOrderCommand,
+  toCancelOrderListCommand,
+  toCancelReplaceCommand,
   toCreateOrderCommand,
+  toCreateOrderListCommand,
 } from './order-request.js';
 import {
+  amendedOrderOf,
+  type CancelReplaceResult,
+  canceledListOf,
   canceledOrdersOf,
+  cancelReplaceOf,
+  listViewOf,
+  type OrderListView,
   type OrderView,
   orderViewOf,
   type PlacedOrder,
+  placedListOf,
   placedOrderOf,
 } from './order-result.js';
 
@@ -95,7 +111,7 @@ export async function cancelOrder(
   accountId: string,
   market: Market,
   ref: OrderRef,
-  fields?: { readonly orderId: string; readonly clientOrderId: string },
+  fields?: RefFieldNames,
 ): Promise<OrderView | Pending> {
   const out = await submitCommand(toCancelOrderCommand(accountId, newRequestId(), market, ref, fields));
   if (out.status === 'pending') return out;
@@ -157,6 +173,142 @@ export function accountFills(accountId: string, query: FillQuery = {}): Promise<
   return fills(accountId, query, undefined, registry());
 }
 
+/**
+ * Places an OCO list; the list and each leg without a client id get one, so a 202 can name them.
+ * @throws ApiError for invalid input and engine rejections (`ORDER_LIST_PRICES`, `WOULD_TRIGGER` …)
+ */
+export async function placeOrderList(
+  accountId: string,
+  request: OrderListRequest,
+  fields?: LegFieldNames,
+): Promise<OrderListView | Pending> {
+  const named: OrderListRequest = {
+    ...request,
+    listClientOrderId: request.listClientOrderId ?? newClientOrderId(),
+    above: { ...request.above, clientOrderId: request.above.clientOrderId ?? newClientOrderId() },
+    below: { ...request.below, clientOrderId: request.below.clientOrderId ?? newClientOrderId() },
+  };
+  const out = await submitCommand(toCreateOrderListCommand(accountId, newRequestId(), named, fields));
+  return out.status === 'pending' ? out : placedListOf(out.reply);
+}
+
+/**
+ * Cancels both orders of an open OCO list.
+ * @throws ApiError UNKNOWN_ORDER_LIST (-2011)
+ */
+export async function cancelOrderList(
+  accountId: string,
+  market: Market,
+  ref: { readonly orderListId?: number | undefined; readonly listClientOrderId?: string | undefined },
+  fields?: RefFieldNames,
+): Promise<OrderListView | Pending> {
+  const out = await submitCommand(toCancelOrderListCommand(accountId, newRequestId(), market, ref, fields));
+  return out.status === 'pending' ? out : canceledListOf(out.reply);
+}
+
+/**
+ * Reduces an open order's quantity, keeping its place in the queue; the amended order
+ * and, when it is in an OCO list, the list's orders.
+ * @throws ApiError QUANTITY_INCREASE (-2038), UNKNOWN_ORDER (-2011)
+ */
+export async function amendOrder(
+  accountId: string,
+  market: Market,
+  ref: OrderRef,
+  change: { readonly quantity: string; readonly newClientOrderId?: string | undefined },
+  fields?: RefFieldNames & { readonly quantity: string },
+): Promise<{ order: OrderView; list: OrderView[] } | Pending> {
+  const out = await submitCommand(
+    toAmendOrderCommand(accountId, newRequestId(), market, ref, change, fields),
+  );
+  return out.status === 'pending' ? out : amendedOrderOf(out.reply);
+}
+
+/**
+ * Cancels one order and places another in one engine command. Never throws for an engine
+ * refusal: the result says what became of each half (the faces answer 200, 400 or 409).
+ * @throws ApiError for invalid input, before anything is queued
+ */
+export async function cancelReplaceOrder(
+  accountId: string,
+  mode: CancelReplaceMode,
+  cancel: OrderRef,
+  request: OrderRequest,
+  fields?: OrderFieldNames,
+  refFields?: RefFieldNames,
+): Promise<(CancelReplaceResult & { readonly status: 'done' }) | Pending> {
+  const clientOrderId = request.clientOrderId ?? newClientOrderId();
+  const command = toCancelReplaceCommand(
+    accountId,
+    newRequestId(),
+    mode,
+    cancel,
+    { ...request, clientOrderId },
+    fields,
+    refFields,
+  );
+  const out = await submitCommand(command);
+  return out.status === 'pending' ? out : { status: 'done', ...cancelReplaceOf(out.reply) };
+}
+
+/** The account's OCO lists whose two orders are both still open, in one market when given. */
+export async function openOrderLists(accountId: string, market?: Market): Promise<OrderListView[]> {
+  return listsOf(await openOrders(accountId, market)).filter((l) => l.orders.length === 2);
+}
+
+/** Identifies one OCO list of an account: its id or its client id. */
+export interface OrderListRef {
+  readonly orderListId?: number | undefined;
+  readonly listClientOrderId?: string | undefined;
+}
+
+/**
+ * One OCO list of the account, by id or client id (the latest with it): open (Redis),
+ * else from the order history.
+ * @throws ApiError MISSING_PARAMETER without either id; UNKNOWN_ORDER_LIST (-2013)
+ */
+export async function findOrderList(
+  accountId: string,
+  ref: OrderListRef,
+  fields: RefFieldNames = { orderId: 'orderListId', clientOrderId: 'listClientOrderId' },
+): Promise<OrderListView> {
+  const { orderListId, listClientOrderId } = ref;
+  if (orderListId === undefined && listClientOrderId === undefined) {
+    throw new ApiError('MISSING_PARAMETER', { field: fields.orderId });
+  }
+  const matches = (l: OrderListView) =>
+    orderListId !== undefined ? l.orderListId === orderListId : l.listClientOrderId === listClientOrderId;
+  const open = listsOf(await openOrders(accountId)).find(matches);
+  if (open?.orders.length === 2) return open;
+  const query = orderListId !== undefined ? { orderListId } : { listClientOrderId, limit: 1 };
+  const [list] = listsOf((await orderListOrders(accountId, query)).map(fromRecord)).filter(matches);
+  if (list === undefined) throw rejectionError('UNKNOWN_ORDER_LIST', { action: 'query' });
+  return list;
+}
+
+/** The account's OCO lists, open and ended, oldest first (PostgreSQL). */
+export async function orderListHistory(
+  accountId: string,
+  query: OrderListQuery = {},
+): Promise<OrderListView[]> {
+  return listsOf((await orderListOrders(accountId, query)).map(fromRecord));
+}
+
+/** Orders grouped by their OCO list, lists in order of first appearance, orders by id. */
+function listsOf(orders: readonly OrderView[]): OrderListView[] {
+  const lists = new Map<number, OrderView[]>();
+  for (const order of orders) {
+    if (order.orderListId <= 0) continue;
+    const held = lists.get(order.orderListId);
+    if (held === undefined) lists.set(order.orderListId, [order]);
+    else held.push(order);
+  }
+  return [...lists].map(([orderListId, members]) => {
+    const sorted = members.sort((a, b) => a.orderId - b.orderId);
+    return listViewOf(orderListId, sorted[0] as OrderView, sorted);
+  });
+}
+
 function fromRecord(r: OrderRecord): OrderView {
   return {
     market: r.market,
@@ -176,5 +328,10 @@ function fromRecord(r: OrderRecord): OrderView {
     reason: r.reason as OrderView['reason'],
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
+    stopPrice: r.stopPrice,
+    trailingDelta: r.trailingDelta,
+    workingTime: r.workingTime,
+    orderListId: r.orderListId,
+    listClientOrderId: r.listClientOrderId,
   };
 }

@@ -10,7 +10,7 @@ import {
   type WsKeys,
   wsKeys,
 } from '@exchange/protocol';
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { redis } from '../db/redis.js';
 
 /** A registered connection. */
@@ -19,6 +19,15 @@ export interface ConnectionRecord {
   readonly connectedAt: number;
   /** Set when `$connect` was signed. */
   readonly accountId?: string;
+  /** The API key that signed `$connect`, or whose listen key the connection opened. */
+  readonly apiKey?: string;
+  /** Opened at Binance's `/stream`: its Binance streams arrive as `{"stream":…,"data":…}`. */
+  readonly combined?: boolean;
+  /**
+   * The listen keys it was opened with, each with its account: the fan-out sends
+   * `listenKeyExpired` and ends that user data stream when the key is gone.
+   */
+  readonly listenKeys?: Readonly<Record<string, string>>;
 }
 
 /** Reads and writes the registry of one Redis server under one prefix. */
@@ -37,16 +46,51 @@ export class SubscriptionRegistry {
     const key = this.keys.connection(record.connectionId);
     const fields: Record<string, string> = { connectedAt: String(record.connectedAt) };
     if (record.accountId !== undefined) fields.accountId = record.accountId;
+    if (record.apiKey !== undefined) fields.apiKey = record.apiKey;
+    if (record.combined === true) fields.combined = '1';
+    if (record.listenKeys !== undefined && Object.keys(record.listenKeys).length > 0) {
+      fields.listenKeys = JSON.stringify(record.listenKeys);
+    }
     const expiresAt = record.connectedAt + WS_CONNECTION_TTL_SECONDS * 1000;
-    await this.client.multi().hset(key, fields).pexpireat(key, expiresAt).exec();
+    const write = this.client.multi().hset(key, fields).pexpireat(key, expiresAt);
+    if (record.apiKey !== undefined) this.indexKey(write, record.connectionId, record.apiKey);
+    await write.exec();
+  }
+
+  /** Files a connection under an API key, so that revoking the key drops it. */
+  async addKeyConnection(connectionId: string, apiKey: string): Promise<void> {
+    await this.indexKey(this.client.multi(), connectionId, apiKey).exec();
+  }
+
+  /** The connections an API key opened or subscribed (some may have closed since). */
+  async keyConnections(apiKey: string): Promise<string[]> {
+    return this.client.smembers(this.keys.keyConnections(apiKey));
+  }
+
+  /** Forgets an API key's connection index. */
+  async forgetKey(apiKey: string): Promise<void> {
+    await this.client.del(this.keys.keyConnections(apiKey));
+  }
+
+  private indexKey(write: ChainableCommander, connectionId: string, apiKey: string): ChainableCommander {
+    const index = this.keys.keyConnections(apiKey);
+    return write.sadd(index, connectionId).expire(index, WS_CONNECTION_TTL_SECONDS);
   }
 
   /** The connection's record, or undefined when it is not registered. */
   async connection(connectionId: string): Promise<ConnectionRecord | undefined> {
     const fields = await this.client.hgetall(this.keys.connection(connectionId));
     if (fields.connectedAt === undefined) return undefined;
-    const record = { connectionId, connectedAt: Number(fields.connectedAt) };
-    return fields.accountId === undefined ? record : { ...record, accountId: fields.accountId };
+    return {
+      connectionId,
+      connectedAt: Number(fields.connectedAt),
+      ...(fields.accountId === undefined ? {} : { accountId: fields.accountId }),
+      ...(fields.apiKey === undefined ? {} : { apiKey: fields.apiKey }),
+      ...(fields.combined === '1' ? { combined: true } : {}),
+      ...(fields.listenKeys === undefined
+        ? {}
+        : { listenKeys: JSON.parse(fields.listenKeys) as Record<string, string> }),
+    };
   }
 
   /**

@@ -3,10 +3,10 @@
  * API), and `$default` for anything else. Each answers `{"result":…,"id":n}` or an
  * error message; the connection always stays open.
  */
-import { clientStreamName, parseStreamName, WS_MAX_STREAMS_PER_CONNECTION } from '@exchange/protocol';
-import { marketRegistry } from '../market-data/symbols.js';
+import { clientStreamName, WS_MAX_STREAMS_PER_CONNECTION } from '@exchange/protocol';
 import { type ConnectionRecord, subscriptionRegistry } from './registry.js';
 import { parseRequest, type WsMethod, type WsRequest } from './request.js';
+import { canonicalStreams } from './streams.js';
 import { WsRequestError } from './ws-errors.js';
 import { messageRoute, type WsEvent } from './ws-event.js';
 
@@ -19,7 +19,7 @@ export interface WsReply {
 /** `SUBSCRIBE`: all the streams or none (one bad name refuses the lot). */
 export const subscribe = messageRoute(async (event) => {
   const { request, connection } = await prepare(event, 'SUBSCRIBE');
-  const streams = canonicalStreams(request, connection);
+  const streams = requestedStreams(request, connection);
   const registry = subscriptionRegistry();
   const current = new Set(await registry.subscriptions(connection.connectionId));
   const added = streams.filter((s) => !current.has(s)).length;
@@ -39,7 +39,7 @@ export const subscribe = messageRoute(async (event) => {
 /** `UNSUBSCRIBE`: streams the connection does not have are ignored. */
 export const unsubscribe = messageRoute(async (event) => {
   const { request, connection } = await prepare(event, 'UNSUBSCRIBE');
-  await subscriptionRegistry().unsubscribe(connection.connectionId, canonicalStreams(request, connection));
+  await subscriptionRegistry().unsubscribe(connection.connectionId, requestedStreams(request, connection));
   return reply(null, request);
 });
 
@@ -69,23 +69,17 @@ async function prepare(
 }
 
 /** The canonical names of a request's streams, each once, in the order sent. */
-function canonicalStreams(request: WsRequest, connection: ConnectionRecord): string[] {
+function requestedStreams(request: WsRequest, connection: ConnectionRecord): string[] {
   if (request.method === 'SUBSCRIBE' && request.params.length === 0) {
     throw new WsRequestError('INVALID_REQUEST', "Invalid request: 'params' must name a stream", request.id);
   }
-  const names = new Set<string>();
-  for (const name of request.params) {
-    const parsed = parseStreamName(name, marketRegistry(), connection.accountId);
-    if (!parsed.ok) {
-      const message =
-        parsed.error === 'AUTH_REQUIRED'
-          ? `Stream '${name}' is private: connect with a signed request`
-          : `Unknown stream '${name}'`;
-      throw new WsRequestError(parsed.error, message, request.id);
-    }
-    names.add(parsed.stream.name);
-  }
-  return [...names];
+  const resolved = canonicalStreams(request.params, connection);
+  if (resolved.ok) return resolved.streams;
+  const message =
+    resolved.error === 'AUTH_REQUIRED'
+      ? `Stream '${resolved.name}' is private: connect with a signed request`
+      : `Unknown stream '${resolved.name}'`;
+  throw new WsRequestError(resolved.error, message, request.id);
 }
 
 function reply(result: WsReply['result'], request: WsRequest): WsReply {

@@ -24,12 +24,20 @@ export const WS_ERROR_CODES = {
   UNKNOWN_CONNECTION: 7,
   /** A dependency (Redis) cannot be reached now: send the request again in a moment. */
   UNAVAILABLE: 8,
+  /** More messages than the connection's limit (`message-limit-settings.ts`): send again after `retryAfter`. */
+  TOO_MANY_MESSAGES: 9,
 } as const;
 export type WsErrorCode = keyof typeof WS_ERROR_CODES;
 
 /** The error message a client receives. */
 export interface WsErrorBody {
-  readonly error: { readonly code: number; readonly name: WsErrorCode; readonly msg: string };
+  readonly error: {
+    readonly code: number;
+    readonly name: WsErrorCode;
+    readonly msg: string;
+    /** `TOO_MANY_MESSAGES`: when the connection may send again, ms since the epoch. */
+    readonly retryAfter?: number;
+  };
   readonly id: number | string | null;
 }
 
@@ -41,12 +49,17 @@ export class WsRequestError extends Error {
     readonly code: WsErrorCode,
     message: string,
     readonly id: number | string | null = null,
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
 
   /** The message sent to the client. */
   body(): WsErrorBody {
-    return { error: { code: WS_ERROR_CODES[this.code], name: this.code, msg: this.message }, id: this.id };
+    const error = { code: WS_ERROR_CODES[this.code], name: this.code, msg: this.message };
+    return {
+      error: this.retryAfter === undefined ? error : { ...error, retryAfter: this.retryAfter },
+      id: this.id,
+    };
   }
 }

@@ -4,6 +4,7 @@
  */
 import { type Logger, pino } from 'pino';
 import { isDependencyFailure } from '../db/dependency-errors.js';
+import { admitMessage } from './message-limits.js';
 import { WsRequestError } from './ws-errors.js';
 
 /** The fields of an API Gateway WebSocket event the handlers use. */
@@ -12,6 +13,8 @@ export interface WsEvent {
     readonly connectionId: string;
     readonly connectedAt: number;
     readonly routeKey: string;
+    /** The client's address (API Gateway sends it with every event). */
+    readonly identity?: { readonly sourceIp: string; readonly userAgent?: string };
   };
   /** `$connect` only. */
   readonly queryStringParameters?: Record<string, string | undefined> | null;
@@ -34,15 +37,26 @@ export function wsLogger(): Logger {
 }
 
 /**
- * A message route from a function returning the reply object: a {@link WsRequestError}
- * becomes its error message, a dependency that is down an `UNAVAILABLE` one (try again),
- * any other error an `INTERNAL` one (logged); either way the connection stays open.
+ * A message route from a function returning the reply object. Each message is first
+ * counted against its connection's limit (`message-limits.ts`): over it, the answer is
+ * a `TOO_MANY_MESSAGES` error with `retryAfter`. A {@link WsRequestError} becomes its
+ * error message, a dependency that is down an `UNAVAILABLE` one (try again), any other
+ * error an `INTERNAL` one (logged); either way the connection stays open.
  */
 export function messageRoute(
   answer: (event: WsEvent) => Promise<unknown>,
 ): (event: WsEvent) => Promise<WsResult> {
   return async (event) => {
     try {
+      const admission = await admitMessage(event.requestContext.connectionId, 'stream');
+      if (!admission.admitted) {
+        throw new WsRequestError(
+          'TOO_MANY_MESSAGES',
+          `Too many messages; current limit is ${admission.limit}`,
+          requestId(event),
+          Date.now() + admission.retryAfterMs,
+        );
+      }
       return { statusCode: 200, body: JSON.stringify(await answer(event)) };
     } catch (error) {
       if (error instanceof WsRequestError) return { statusCode: 200, body: JSON.stringify(error.body()) };

@@ -44,6 +44,7 @@ describe('AccountStore', () => {
       accountId: created.accountId,
       secretKey: created.secretKey,
       permissions: ['read', 'trade'],
+      ipAllowList: [],
       revoked: false,
     });
     expect((row.rows[0].secret_sealed as Buffer).includes(Buffer.from(created.secretKey))).toBe(false);
@@ -96,6 +97,7 @@ describe('AccountStore', () => {
         apiKey: created.apiKey,
         label: '',
         permissions: ['read', 'trade'],
+        ipAllowList: [],
         createdAt: expect.any(String),
         revokedAt: null,
       },
@@ -105,6 +107,33 @@ describe('AccountStore', () => {
 });
 
 describe('the lookup cache', () => {
+  it('drops the least recently used known key first, and never a known key for unknown ones', async () => {
+    // Prepare: room for 10 known keys and 1 unknown one; the queries are counted.
+    let reads = 0;
+    const pool = {
+      query: (text: string, values: unknown[]) => {
+        reads += 1;
+        return db.pool.query(text, values);
+      },
+    } as unknown as typeof db.pool;
+    const store = new AccountStore(pool, box, { cacheTtlMs: 60_000, cacheMaxEntries: 10 });
+    const keys = await Promise.all(Array.from({ length: 11 }, () => uncached().createAccount()));
+    for (const key of keys.slice(0, 10)) await store.lookupKey(key.apiKey);
+    await store.lookupKey(keys[0]?.apiKey as string); // the oldest, used again
+
+    // Act: a flood of unknown keys, then an eleventh known one
+    for (let i = 0; i < 50; i++) await store.lookupKey(randomAlphanumeric());
+    await store.lookupKey(keys[10]?.apiKey as string);
+    reads = 0;
+    await store.lookupKey(keys[0]?.apiKey as string);
+    const afterRecent = reads;
+    await store.lookupKey(keys[1]?.apiKey as string);
+
+    // Assess: key 0 was kept (used recently), key 1 was dropped for key 10
+    expect(afterRecent).toBe(0);
+    expect(reads).toBe(1);
+  });
+
   it('sees a revocation made elsewhere only once its TTL has passed: the documented bound', async () => {
     // Prepare: instance B caches the key; instance A revokes it.
     let now = 1_000_000;

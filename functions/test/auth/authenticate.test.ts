@@ -179,7 +179,7 @@ describe('refusals, on /api/v3 and /api/v1', () => {
   });
 
   it('a revoked key: 401, -2015 / API_KEY_REVOKED', async () => {
-    const account = await signUp(stack.api);
+    const account = await signUp(stack.api, '{"permissions":["read","trade","manageKeys"]}');
     const revoke = await send(stack.api, {
       method: 'DELETE',
       path: '/api/v1/keys',
@@ -229,7 +229,7 @@ describe('refusals, on /api/v3 and /api/v1', () => {
   });
 
   it('a read-only key on a trading (POST) endpoint: 401 -2015 on v3, 403 PERMISSION_DENIED on v1', async () => {
-    const owner = await signUp(stack.api);
+    const owner = await signUp(stack.api, '{"permissions":["read","trade","manageKeys"]}');
     const created = await send(stack.api, {
       method: 'POST',
       path: '/api/v1/keys',

@@ -15,6 +15,7 @@ import {
   formatUnits,
   isRejection,
   type MarketRegistry,
+  mulberry32,
   type TradeEvent,
   toEngineCommand,
   toWireEvents,
@@ -23,18 +24,6 @@ import type { SQSRecord } from 'aws-lambda';
 
 /** Commands per journal batch of the stream. */
 const JOURNAL_BATCH = 10;
-
-/** Deterministic 32-bit PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 export interface EngineStreamOptions {
   readonly seed: number;
@@ -75,7 +64,7 @@ const MARKETS = [
 export function engineStream(options: EngineStreamOptions): EngineStream {
   const registry = createMarketRegistry();
   const engine = new Engine(registry);
-  const random = prng(options.seed);
+  const random = mulberry32(options.seed);
   const int = (lo: number, hi: number): number => lo + Math.floor(random() * (hi - lo + 1));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const accounts = Array.from({ length: options.accounts ?? 12 }, (_, i) => `acct-${i + 1}`);

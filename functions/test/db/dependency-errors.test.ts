@@ -22,6 +22,10 @@ describe('isDependencyFailure', () => {
     ['pg: SQLSTATE 57P03 cannot connect now', withCode('57P03')],
     ['pg: SQLSTATE 53300 too many connections', withCode('53300')],
     [
+      'pg: SQLSTATE 57014 statement timeout',
+      withCode('57014', 'canceling statement due to statement timeout'),
+    ],
+    [
       'ioredis: retries spent',
       named('MaxRetriesPerRequestError', 'Reached the max retries per request limit'),
     ],

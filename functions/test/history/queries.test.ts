@@ -115,6 +115,11 @@ describe('history queries (integration, PostgreSQL)', () => {
         createdAt: e.createdAt,
         updatedAt: e.time,
         seq: e.seq,
+        stopPrice: e.stopPrice ?? null,
+        trailingDelta: e.trailingDelta ?? 0,
+        workingTime: e.workingTime ?? e.createdAt,
+        orderListId: e.orderListId ?? -1,
+        listClientOrderId: e.listClientOrderId ?? null,
       }));
 
     const history = await orderHistory(account, { limit: 1_000 }, db.pool);

@@ -58,9 +58,14 @@ export async function call(
   return { status: response.status, body: text === '' ? {} : JSON.parse(text) };
 }
 
-/** A fresh account through open sign-up. */
-export async function signUp(api: HttpApi): Promise<TestKey> {
-  const response = await fetch(`${api.url}/api/v1/accounts`, { method: 'POST' });
+/** A fresh account through open sign-up; `body` may ask for permissions (`{permissions: [...]}`). */
+export async function signUp(api: HttpApi, body?: Readonly<Record<string, unknown>>): Promise<TestKey> {
+  const response = await fetch(`${api.url}/api/v1/accounts`, {
+    method: 'POST',
+    ...(body === undefined
+      ? {}
+      : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+  });
   if (response.status !== 201) throw new Error(`sign-up answered ${response.status}`);
   return (await response.json()) as TestKey;
 }

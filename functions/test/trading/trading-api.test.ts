@@ -17,7 +17,8 @@ afterEach(() => {
 });
 
 async function funded(deposits: Readonly<Record<string, string>>): Promise<TestKey> {
-  const key = await signUp(stack.api);
+  // Every permission: these accounts also withdraw and make keys (accounts/permissions.ts).
+  const key = await signUp(stack.api, { permissions: ['read', 'trade', 'withdraw', 'manageKeys'] });
   for (const [asset, amount] of Object.entries(deposits)) {
     const credited = await call(stack.api, key, 'POST', '/api/v1/onramp', {}, { asset, amount });
     expect(credited.status).toBe(200);

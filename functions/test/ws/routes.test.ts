@@ -61,7 +61,7 @@ function message(connectionId: string, body: unknown): WsEvent {
 }
 
 function signedQuery(timestamp: number, secret = key.secretKey): Record<string, string> {
-  const signed = `apiKey=${key.apiKey}&timestamp=${timestamp}`;
+  const signed = `ws-connect:apiKey=${key.apiKey}&timestamp=${timestamp}`;
   return { apiKey: key.apiKey, timestamp: String(timestamp), signature: hmacSha256Hex(secret, signed) };
 }
 
@@ -159,7 +159,7 @@ describe('SUBSCRIBE, UNSUBSCRIBE, LIST_SUBSCRIPTIONS, $disconnect', () => {
     // Prepare: an account of its own, and two signed connections of it
     const own = await accountStore().createAccount();
     const signed = (timestamp: number) => {
-      const query = `apiKey=${own.apiKey}&timestamp=${timestamp}`;
+      const query = `ws-connect:apiKey=${own.apiKey}&timestamp=${timestamp}`;
       return {
         apiKey: own.apiKey,
         timestamp: String(timestamp),
@@ -197,7 +197,7 @@ describe('SUBSCRIBE, UNSUBSCRIBE, LIST_SUBSCRIPTIONS, $disconnect', () => {
     // Prepare
     const own = await accountStore().createAccount();
     const timestamp = Date.now();
-    const query = `apiKey=${own.apiKey}&timestamp=${timestamp}`;
+    const query = `ws-connect:apiKey=${own.apiKey}&timestamp=${timestamp}`;
     const id = newId();
     await connect(
       event(id, {

@@ -4,7 +4,14 @@
  * the connection URL) or an RDS PostgreSQL instance the stack creates (its generated
  * JSON secret). The schema runs on both: hypertables when `timescaledb` is there,
  * plain tables and triggers when not.
+ *
+ * With RDS each component logs in as its own role (`DATABASE_ROLES`, made by the
+ * migration `1764100000008_database-roles.sql`), with a generated password in a secret of
+ * its own ({@link roleSecrets}); the migrator sets the passwords, the master user only
+ * migrates. An external database has the one URL secret, used by every component.
  */
+
+import { DATABASE_ROLES, type DatabaseComponent } from '@exchange/functions/db/roles';
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -12,6 +19,12 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { DatabaseChoice } from '../config.js';
+
+/**
+ * Where the engine image keeps the RDS certificate authorities
+ * (`engine-service/Dockerfile`), so its containers connect with `sslmode=verify-full`.
+ */
+export const RDS_CA_BUNDLE_IN_IMAGE = '/app/rds-global-bundle.pem';
 
 /** Props of {@link ExchangeDatabase}. */
 export interface ExchangeDatabaseProps {
@@ -26,8 +39,11 @@ export interface ExchangeDatabaseProps {
 /** The command a container runs, and the secrets it needs for `DATABASE_URL`. */
 export interface ContainerDatabaseAccess {
   readonly secrets: Record<string, ecs.Secret>;
-  /** Wraps a command so that `DATABASE_URL` is set when it starts. */
-  readonly command: (command: readonly string[]) => string[];
+  /**
+   * Wraps a command so that `DATABASE_URL` is set when it starts, and the shell
+   * `assignments` (`NAME="value"`, e.g. a URL built from another injected secret) too.
+   */
+  readonly command: (command: readonly string[], assignments?: readonly string[]) => string[];
 }
 
 /** The exchange's PostgreSQL, and how Lambdas and containers reach it. */
@@ -38,6 +54,8 @@ export class ExchangeDatabase extends Construct {
   public readonly instance?: rds.DatabaseInstance;
   /** Which of the two it is. */
   public readonly kind: DatabaseChoice['kind'];
+  /** Each component's login (RDS only): JSON with `username`, `password`, `host`, `port`, `dbname`. */
+  public readonly roleSecrets: Readonly<Partial<Record<DatabaseComponent, secretsmanager.ISecret>>> = {};
 
   constructor(scope: Construct, id: string, props: ExchangeDatabaseProps) {
     super(scope, id);
@@ -82,23 +100,43 @@ export class ExchangeDatabase extends Construct {
     });
     if (this.instance.secret === undefined) throw new Error('RDS did not generate a secret');
     this.connectionSecret = this.instance.secret;
+    const roleSecrets: Partial<Record<DatabaseComponent, secretsmanager.ISecret>> = {};
+    for (const [component, role] of Object.entries(DATABASE_ROLES) as [DatabaseComponent, string][]) {
+      // Attached to the instance, so the secret gains its host and port; no characters a URL reserves.
+      roleSecrets[component] = new rds.DatabaseSecret(this, `${role.replace(/_/g, '-')}-secret`, {
+        username: role,
+        dbname: 'exchange',
+        excludeCharacters: ' %+~`#$&*()|[]{}:;<>?!\'/@"\\',
+      }).attach(this.instance);
+    }
+    this.roleSecrets = roleSecrets;
+  }
+
+  /** The secret `component` connects with: its role's (RDS), else the one URL secret. */
+  secretFor(component: DatabaseComponent): secretsmanager.ISecret {
+    return this.roleSecrets[component] ?? this.connectionSecret;
   }
 
   /**
-   * How a container gets `DATABASE_URL`. ECS can inject a whole secret or one JSON
-   * field, not a URL assembled from fields, so for RDS the fields are injected and a
-   * shell assembles the URL before `exec`ing the command (the generated password has
-   * no URL-reserved characters). TLS is on; the RDS CA is not in the image's trust
-   * store, hence `sslmode=no-verify` there.
+   * How `component`'s container gets `DATABASE_URL`. ECS can inject a whole secret or
+   * one JSON field, not a URL assembled from fields, so for RDS the fields of the
+   * component's role secret are injected and a shell assembles the URL before `exec`ing
+   * the command (the generated password has no URL-reserved characters). TLS is
+   * verified (`sslmode=verify-full`) against the RDS CA bundle the image ships
+   * ({@link RDS_CA_BUNDLE_IN_IMAGE}, given to Node as `NODE_EXTRA_CA_CERTS`).
    */
-  containerAccess(): ContainerDatabaseAccess {
+  containerAccess(component: DatabaseComponent): ContainerDatabaseAccess {
+    const secret = this.secretFor(component);
     if (this.kind === 'external') {
       return {
-        secrets: { DATABASE_URL: ecs.Secret.fromSecretsManager(this.connectionSecret) },
-        command: (command) => [...command],
+        secrets: { DATABASE_URL: ecs.Secret.fromSecretsManager(secret) },
+        command: (command, assignments = []) =>
+          assignments.length === 0
+            ? [...command]
+            : ['sh', '-c', `${assignments.join(' ')} exec ${command.join(' ')}`],
       };
     }
-    const field = (name: string) => ecs.Secret.fromSecretsManager(this.connectionSecret, name);
+    const field = (name: string) => ecs.Secret.fromSecretsManager(secret, name);
     return {
       secrets: {
         DB_USER: field('username'),
@@ -107,10 +145,10 @@ export class ExchangeDatabase extends Construct {
         DB_PORT: field('port'),
         DB_NAME: field('dbname'),
       },
-      command: (command) => [
+      command: (command, assignments = []) => [
         'sh',
         '-c',
-        `DATABASE_URL="postgres://$DB_USER:$DB_PASSWORD@$DB_HOST:$DB_PORT/$DB_NAME?sslmode=no-verify" exec ${command.join(' ')}`,
+        `${assignments.map((a) => `${a} `).join('')}DATABASE_URL="postgres://$DB_USER:$DB_PASSWORD@$DB_HOST:$DB_PORT/$DB_NAME?sslmode=verify-full" NODE_EXTRA_CA_CERTS=${RDS_CA_BUNDLE_IN_IMAGE} exec ${command.join(' ')}`,
       ],
     };
   }

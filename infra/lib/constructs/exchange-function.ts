@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -13,6 +14,8 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { buildSync } from 'esbuild';
 import { FUNCTIONS_SRC, LOCK_FILE, REPO_ROOT } from '../paths.js';
+import type { FifoQueueWithDeadLetters } from './fifo-queue.js';
+import type { FunctionRoles } from './function-roles.js';
 
 /** What every function of a stage runs on: network, shared settings, secrets. */
 export interface FunctionPlatform {
@@ -41,6 +44,12 @@ export interface ExchangeFunctionProps {
    * (`infra/lambda/secret-env.ts`). No secret value enters the template.
    */
   readonly secrets?: Readonly<Record<string, secretsmanager.ISecret>>;
+  /** The queue its code sends to: send access to it (its URL is the caller's to pass). */
+  readonly sendsTo?: FifoQueueWithDeadLetters;
+  /** The WebSocket stage whose connections its code closes: `execute-api:ManageConnections` on it. */
+  readonly managesConnectionsOf?: apigwv2.WebSocketStage;
+  /** Share the execution role with the functions of `roles` that need the same access; else a role of its own. */
+  readonly roles?: FunctionRoles;
   /** @default 29 seconds (API Gateway's integration maximum) */
   readonly timeout?: Duration;
   /** @default 512 MB */
@@ -91,6 +100,12 @@ export class ExchangeFunction extends Construct {
     for (const [name, secret] of Object.entries(props.secrets ?? {})) {
       secretEnvironment[`${name}_SECRET_ARN`] = secret.secretArn;
     }
+    const access = {
+      secrets: props.secrets ?? {},
+      ...(props.sendsTo ? { sendsTo: props.sendsTo } : {}),
+      ...(props.managesConnectionsOf ? { managesConnectionsOf: props.managesConnectionsOf } : {}),
+    };
+    const role = props.roles?.roleFor(access);
     const logGroup = new logs.LogGroup(this, 'logs', {
       retention: props.platform.logRetentionDays as logs.RetentionDays,
       removalPolicy: props.platform.removalPolicy,
@@ -103,6 +118,7 @@ export class ExchangeFunction extends Construct {
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(29),
       ...(props.description ? { description: props.description } : {}),
+      ...(role ? { role } : {}),
       vpc: props.platform.vpc,
       vpcSubnets: { subnets: props.platform.vpc.privateSubnets },
       securityGroups: [props.platform.securityGroup],
@@ -132,6 +148,10 @@ export class ExchangeFunction extends Construct {
         ...(props.commandHooks ? { commandHooks: props.commandHooks } : {}),
       },
     });
-    for (const secret of Object.values(props.secrets ?? {})) secret.grantRead(this.function);
+    if (role === undefined) {
+      for (const secret of Object.values(access.secrets)) secret.grantRead(this.function);
+      access.sendsTo?.queue.grantSendMessages(this.function);
+      access.managesConnectionsOf?.grantManagementApiAccess(this.function);
+    }
   }
 }

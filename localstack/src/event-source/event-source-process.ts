@@ -12,6 +12,7 @@
  * `sqs-event-source.ts`). SIGTERM/SIGINT: the batch in hand is finished and
  * its messages deleted, then the process exits 0.
  */
+import { DEFAULT_SQS_ENDPOINT } from '@exchange/protocol';
 import { createSqsClient } from '../sqs/index.js';
 import { type SqsBatchHandler, SqsEventSource } from './sqs-event-source.js';
 
@@ -23,7 +24,7 @@ if (queueUrl === undefined || handlerModule === undefined) {
 
 const { handler } = (await import(handlerModule)) as { handler: SqsBatchHandler };
 const client = createSqsClient({
-  endpoint: process.env.SQS_ENDPOINT ?? 'http://127.0.0.1:4566',
+  endpoint: process.env.SQS_ENDPOINT ?? DEFAULT_SQS_ENDPOINT,
   region: process.env.AWS_REGION ?? 'us-east-1',
 });
 const source = new SqsEventSource({

@@ -8,7 +8,8 @@
  *
  * 1. the local cloud: Redis and PostgreSQL, fauxqs with the queues, the HTTP and
  *    WebSocket API emulators with every route (handlers run in this process);
- * 2. the functions' migrations (the engine applies its own when it starts);
+ * 2. the functions' migrations, as the admin (the engine applies its own when it
+ *    starts); from here on each component connects as its own database role;
  * 3. the engine service (`engine-service/src/main.ts`), ready once its `/health` answers;
  * 4. the consumers of what the engine publishes: the DB processor on `events.fifo`
  *    (the SQS poller, `event-source/event-source-process.ts`), the withdrawal
@@ -23,7 +24,7 @@
  * service. A second start resumes from the persisted journal and database.
  */
 import { join } from 'node:path';
-import { EVENTS_QUEUE, ORDERS_QUEUE } from '@exchange/protocol';
+import { ENGINE_NODE_FLAGS, EVENTS_QUEUE, ORDERS_QUEUE } from '@exchange/protocol';
 import { type LocalCloud, startLocalCloud } from '../local-cloud.js';
 import { findFreePort } from '../services/free-port.js';
 import { projectRoot } from '../services/project-dir.js';
@@ -169,6 +170,10 @@ export async function startExchange(options: ExchangeOptions = {}): Promise<Runn
       dir: join(root, 'functions', 'migrations'),
     });
     log(`functions migrations: ${applied.length === 0 ? 'up to date' : `applied ${applied.join(', ')}`}`);
+    // One database role per component (docs/security.md); the in-process handlers are the API's.
+    const { componentDatabaseUrls } = await import('@exchange/functions/db/roles');
+    const databaseUrls = componentDatabaseUrls(env.DATABASE_URL as string);
+    process.env.DATABASE_URL = databaseUrls.api;
 
     const enginePort = await portOrFree(ports.engineHealth ?? EXCHANGE_PORTS.engineHealth);
     const engineHealth = `http://127.0.0.1:${enginePort}/health`;
@@ -219,9 +224,9 @@ export async function startExchange(options: ExchangeOptions = {}): Promise<Runn
     // 3. the engine
     const engine = supervise('engine', {
       entry: join(root, 'engine-service', 'src', 'main.ts'),
-      nodeOptions: ['--no-allocation-site-pretenuring', '--max-semi-space-size=64'],
+      nodeOptions: ENGINE_NODE_FLAGS,
       cwd: join(root, 'engine-service'),
-      extraEnv: { ENGINE_HEALTH_PORT: String(enginePort) },
+      extraEnv: { ENGINE_HEALTH_PORT: String(enginePort), DATABASE_URL: databaseUrls.engine },
       ready: answers(engineHealth),
     });
     await startStage([engine]);
@@ -238,6 +243,7 @@ export async function startExchange(options: ExchangeOptions = {}): Promise<Runn
           'db-processor',
         ],
         cwd: join(root, 'localstack'),
+        extraEnv: { DATABASE_URL: databaseUrls.dbProcessor },
       }),
       supervise('settlement', {
         entry: localEntry('schedule/schedule-process.ts'),
@@ -246,11 +252,12 @@ export async function startExchange(options: ExchangeOptions = {}): Promise<Runn
           env.WITHDRAWAL_SETTLE_EVERY_MS || process.env.WITHDRAWAL_SETTLE_EVERY_MS || '2000',
         ],
         cwd: join(root, 'localstack'),
+        extraEnv: { DATABASE_URL: databaseUrls.settlement },
       }),
       supervise('fanout', {
         entry: join(root, 'engine-service', 'src', 'fanout-main.ts'),
         cwd: join(root, 'engine-service'),
-        extraEnv: { FANOUT_HEALTH_PORT: String(fanoutPort) },
+        extraEnv: { FANOUT_HEALTH_PORT: String(fanoutPort), DATABASE_URL: databaseUrls.fanout },
         ready: answers(fanoutHealth),
       }),
     ]);

@@ -1,11 +1,11 @@
-export { DEFAULT_DATABASE_URL, ensurePostgres } from './postgres.js';
+export { ensurePostgres } from './postgres.js';
 export {
   type PrivateServer,
   type PrivateServerOptions,
   startPrivatePostgres,
   startPrivateRedis,
 } from './private-servers.js';
-export { DEFAULT_REDIS_URL, ensureRedis } from './redis.js';
+export { ensureRedis } from './redis.js';
 export type { EnsureServiceOptions, RunningService } from './running-service.js';
 export {
   adminQuery,

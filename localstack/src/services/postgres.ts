@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { chownSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DEFAULT_DATABASE_URL } from '@exchange/protocol';
 import { findPostgresBinDir } from './binaries.js';
 import { startChildServer } from './child-server.js';
 import { ensureService, type ServiceSpec } from './ensure-service.js';
@@ -15,8 +16,6 @@ import { selectOne, selectOneCreatingDatabase } from './postgres-client.js';
 import type { EnsureServiceOptions, RunningService } from './running-service.js';
 import { databaseOf, localUrl, userOf, withDatabase } from './service-url.js';
 import { canWrite, postgresRunAs } from './system-user.js';
-
-export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/exchange';
 
 const run = promisify(execFile);
 

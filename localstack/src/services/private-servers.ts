@@ -18,7 +18,7 @@ import { findPostgresBinDir, findRedisServer } from './binaries.js';
 import { startChildServer } from './child-server.js';
 import { findFreePort } from './free-port.js';
 import { selectOne, selectOneCreatingDatabase } from './postgres-client.js';
-import { redisServerArgs } from './redis.js';
+import { redisServerArgs, redisUrlWithPassword, writeRedisAuthConfig } from './redis.js';
 import { pingRedis } from './redis-client.js';
 import type { RunningService } from './running-service.js';
 import { withDatabase } from './service-url.js';
@@ -99,12 +99,19 @@ async function ownServer(launcher: Launcher): Promise<PrivateServer> {
  * await redis.restart(); // same URL, every key gone
  * await redis.stop();
  */
-export async function startPrivateRedis(options: PrivateServerOptions = {}): Promise<PrivateServer> {
+export async function startPrivateRedis(
+  options: PrivateServerOptions & {
+    /** Require this password (`requirepass`); the URL then carries it. None when omitted. */
+    readonly password?: string;
+  } = {},
+): Promise<PrivateServer> {
   const binary = findRedisServer();
   if (binary === undefined) throw new Error('redis-server is not installed (apt-get install redis-server)');
   const dir = mkdtempSync(join(options.parentDir ?? tmpdir(), 'private-redis-'));
   const port = await findFreePort();
-  const url = `redis://127.0.0.1:${port}`;
+  const plain = `redis://127.0.0.1:${port}`;
+  const url = options.password === undefined ? plain : redisUrlWithPassword(plain, options.password);
+  const authConfig = options.password === undefined ? undefined : writeRedisAuthConfig(dir, options.password);
   return ownServer({
     url,
     port,
@@ -113,7 +120,7 @@ export async function startPrivateRedis(options: PrivateServerOptions = {}): Pro
       startChildServer({
         name: 'redis-server',
         command: binary,
-        args: redisServerArgs(port, dir),
+        args: redisServerArgs(port, dir, authConfig),
         dataDir: dir,
         logFile: join(dir, 'redis.log'),
         url,

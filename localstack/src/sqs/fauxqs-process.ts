@@ -12,6 +12,7 @@
 import type { AddressInfo } from 'node:net';
 import { buildApp } from 'fauxqs';
 import type { FauxqsMessage } from './fauxqs-server.js';
+import { receiveSeveralPerGroup } from './fifo-receive.js';
 import { wakeOneLongPollPerMessage } from './long-poll.js';
 
 const HOST = '127.0.0.1';
@@ -22,6 +23,8 @@ function tellParent(message: FauxqsMessage): void {
 
 // One long poll woken per message, as in AWS (see long-poll.ts).
 await wakeOneLongPollPerMessage();
+// Several messages of a FIFO group per receive, as in AWS (see fifo-receive.ts).
+await receiveSeveralPerGroup();
 const app = buildApp({ logger: false });
 
 async function shutdown(): Promise<void> {

@@ -11,20 +11,10 @@
  *
  * Here a message wakes the oldest waiter; once that one has taken what it could (its
  * dequeue runs before the next macrotask), the next waiter is woken only if messages
- * are still receivable, and so on. The patch is applied to fauxqs's queue class,
- * reached by file path because the package exports only its entry.
+ * are still receivable, and so on. The patch is applied to fauxqs's queue class
+ * (`fauxqs-queue.ts`).
  */
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-
-/** The part of fauxqs 1.9.2's `SqsQueue` the patch reads and replaces. */
-interface FauxqsQueue {
-  pollWaiters: { resolve(): void; timer: NodeJS.Timeout }[];
-  messages: unknown[];
-  isFifo(): boolean;
-  hasAvailableFifoMessages(): boolean;
-  notifyWaiters(): void;
-}
+import { type FauxqsQueue, fauxqsQueuePrototype } from './fauxqs-queue.js';
 
 /** True when a receive now would get at least one message. */
 function receivable(queue: FauxqsQueue): boolean {
@@ -60,14 +50,6 @@ function wakeOne(this: FauxqsQueue): void {
  * @throws Error when fauxqs's queue class has not the expected shape (another version)
  */
 export async function wakeOneLongPollPerMessage(): Promise<void> {
-  const entry = fileURLToPath(import.meta.resolve('fauxqs'));
-  const store = pathToFileURL(join(dirname(entry), 'sqs', 'sqsStore.js')).href;
-  const { SqsQueue } = (await import(store)) as { SqsQueue: { prototype: FauxqsQueue } };
-  const prototype = SqsQueue.prototype;
-  if (
-    typeof prototype.notifyWaiters !== 'function' ||
-    typeof prototype.hasAvailableFifoMessages !== 'function'
-  )
-    throw new Error('fauxqs: SqsQueue is not the 1.9 shape this long-poll patch expects');
+  const prototype = await fauxqsQueuePrototype();
   prototype.notifyWaiters = wakeOne;
 }

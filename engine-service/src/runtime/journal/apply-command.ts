@@ -77,8 +77,17 @@ function containsNul(value: unknown): boolean {
   return false;
 }
 
+/**
+ * `text` as PostgreSQL can store it: each NUL replaced by U+FFFD. The sequencer reads
+ * request ids through it too, so a poisoned id is looked up, journaled and answered
+ * under the same name.
+ */
+export function storableText(text: string): string {
+  return text.replaceAll('\u0000', '\ufffd');
+}
+
 function withoutNul(value: unknown): unknown {
-  if (typeof value === 'string') return value.replaceAll('\u0000', '\ufffd');
+  if (typeof value === 'string') return storableText(value);
   if (Array.isArray(value)) return value.map(withoutNul);
   if (typeof value !== 'object' || value === null) return value;
   return Object.fromEntries(

@@ -9,6 +9,9 @@
  * is taken: it is strictly greater than every token this row has seen, whatever Redis
  * holds, and raising it fences out a deposed engine at once (its next append carries
  * an older token and writes nothing, see `Journal.append`).
+ *
+ * The row also records how far the engine has published (`published_seq`): every
+ * fenced append stores it, and a restart republishes what the journal holds after it.
  */
 import type pg from 'pg';
 import type { Fence } from '../lease/lease.js';
@@ -34,5 +37,21 @@ export class JournalFence implements Fence {
     const row = rows[0];
     if (row === undefined) throw new Error('engine_fence has no row: run the engine migrations');
     return Number(row.fencing_token);
+  }
+
+  /** The last sequence recorded as published; 0 when none was. */
+  async publishedSeq(): Promise<number> {
+    const { rows } = await this.pool.query<{ published_seq: string }>(
+      'SELECT published_seq FROM engine_fence',
+    );
+    return Number(rows[0]?.published_seq ?? 0);
+  }
+
+  /** Records that everything up to `seq` is published, unless a writer newer than `token` has journaled. */
+  async markPublished(token: number, seq: number): Promise<void> {
+    await this.pool.query('UPDATE engine_fence SET published_seq = $2 WHERE fencing_token <= $1', [
+      token,
+      seq,
+    ]);
   }
 }

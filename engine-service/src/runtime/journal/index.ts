@@ -18,7 +18,16 @@ export {
   type MigrateOptions,
   migrateEngineDatabase,
 } from './migrate.js';
-export { type Recovered, type RecoverOptions, ReplayError, recover } from './recovery.js';
+export {
+  type Recovered,
+  type RecoverOptions,
+  ReplayError,
+  type Republication,
+  type Restart,
+  type RestartOptions,
+  recover,
+  recoverForRestart,
+} from './recovery.js';
 export { stringifyInSlices } from './sliced-json.js';
 export { SnapshotStore, type SnapshotStoreOptions, type StoredSnapshot } from './snapshot-store.js';
 export {

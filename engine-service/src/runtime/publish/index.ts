@@ -15,6 +15,5 @@ export {
   formatBookTicker,
   formatTicker,
   RollingTicker,
-  TICKER_WINDOW_MINUTES,
   type TickerStats,
 } from './ticker.js';

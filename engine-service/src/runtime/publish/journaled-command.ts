@@ -22,3 +22,10 @@ export interface AddressedReply {
   /** The inbox named by the command as received this time; none: not published. */
   readonly replyTo?: string;
 }
+
+/** The reply inbox a wire command names (`replyTo`, a non-empty string), if any. */
+export function replyToOf(command: unknown): string | undefined {
+  const inbox =
+    typeof command === 'object' && command !== null ? (command as { replyTo?: unknown }).replyTo : undefined;
+  return typeof inbox === 'string' && inbox.length > 0 ? inbox : undefined;
+}

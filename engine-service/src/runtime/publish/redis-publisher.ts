@@ -1,81 +1,31 @@
 /**
  * Publishes a journaled batch to Redis: replies, read models and market data in one
- * pipeline, then the account updates someone listens to in a second one.
- *
- * **Account updates only for live subscribers, none lost.** The WebSocket registry
- * keeps `ws:accounts` (accounts whose private stream has a subscriber) and raises
- * `ws:accounts:version` in the same Lua script that adds the subscription, before the
- * `SUBSCRIBE` is acknowledged (protocol `ws-keys.ts`). Every batch's first pipeline
- * ends with a `GET` of that version; when it differs from the version this publisher
- * last read, it reads the set again (`SMEMBERS`), and only then does it choose which
- * of the batch's account updates to send. The ordering argument, for a client that
- * subscribes and then trades:
- *
- * 1. the script adds the account and raises the version, atomically, at instant S;
- * 2. the client gets its acknowledgement after S, and only then sends its order;
- * 3. the engine receives the order after that, applies it, journals it, and sends the
- *    batch's first pipeline: its `GET` runs after S, so it reads the raised version;
- * 4. the publisher reads the set (which holds the account) before it chooses, so the
- *    update goes out, after the batch's replies and market data.
- *
- * So every update of a command the engine received after the acknowledgement is
- * published; the fan-out, for its part, delivers every message that follows a
- * `ws:changes` notice with that notice applied (see `fanout.ts`). The choice happens
- * when the batch is sent, not when it is prepared, because preparing runs before the
- * journal commit, possibly before the subscription. An account whose last subscriber
- * left goes out of the set the same way; a stale member (a connection that expired
- * without `$disconnect`) only costs the bytes of its updates.
- *
- * **Compact writes.** Read models are hashes written per changed level, order and
- * asset, with positional JSON values; market data goes out once per batch and market
- * (its fills in one message, its depth changes merged in another); ticker and book
- * ticker are each written and published by one script call carrying their JSON once,
- * the book ticker only when the best bid or ask moved. The formats are in the
- * protocol's `redis-keys.ts`.
+ * pipeline, then the account updates someone listens to in a second one. The parts,
+ * in `redis/`: what a batch touched (`batch-touched.ts`), the read models
+ * (`read-models.ts`), the replies (`replies.ts`), the market data and tickers
+ * (`market-data.ts`, with the memory per market in `market-state.ts`), the account
+ * updates and who listens to them (`account-updates.ts`), and the Redis plumbing they
+ * share (`pipeline.ts`). This file puts them in the order below.
  */
 import {
-  type AccountUpdate,
-  balanceField,
-  bookTickerJson,
-  DEPTH_ASK_FIELD,
-  DEPTH_BID_FIELD,
   DEPTH_READ_MODEL_LEVELS,
-  type DepthDiff,
-  type EngineOrderEvent,
-  type EngineTradeEvent,
   type ExecutionResult,
-  formatOnGrid,
-  formatUnits,
-  LAST_UPDATE_ID_FIELD,
-  type Level,
-  type Market,
-  type OpenOrder,
-  openOrderField,
-  type PublicTrade,
-  publicTradesJson,
   REDIS_KEYS,
   type RedisKeys,
   type Reply,
-  SEQ_FIELD,
-  tickerJson,
-  toReply,
-  toWireEvent,
   type WsKeys,
   wsKeys,
 } from '@exchange/protocol';
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { Engine } from '../../core/index.js';
-import { replyJson, senderUpdateJson } from '../reply-json.js';
 import type { AddressedReply, JournaledCommand } from './journaled-command.js';
-import { formatBookTicker, formatTicker, RollingTicker } from './ticker.js';
-
-const MINUTE_MS = 60_000;
-
-/** `SET KEYS[1] ARGV[2]` and `PUBLISH ARGV[1] ARGV[2]`: a read model and its message, its JSON sent once. */
-const SET_AND_PUBLISH_LUA = `
-redis.call('SET', KEYS[1], ARGV[2])
-return redis.call('PUBLISH', ARGV[1], ARGV[2])
-`;
+import { AccountUpdates, type PendingUpdate } from './redis/account-updates.js';
+import { collectTouched, nothingTouched, type Touched } from './redis/batch-touched.js';
+import { MarketData } from './redis/market-data.js';
+import { MarketStates } from './redis/market-state.js';
+import { defineSetAndPublish, inTransaction, sendPipeline, throwIfFailed } from './redis/pipeline.js';
+import { ReadModels } from './redis/read-models.js';
+import { publishReplies, senderReplies } from './redis/replies.js';
 
 export interface RedisPublisherOptions {
   /** A connection not in subscriber mode. */
@@ -90,61 +40,15 @@ export interface RedisPublisherOptions {
   readonly depthLevels?: number;
 }
 
-/** A side's levels as last written to `depth:{market}`: price → quantity, in ticks and lots. */
-type WrittenLevels = Map<number, number>;
-
-/** What was last published for a market's ticker and book ticker, and written of its depth. */
-interface MarketState {
-  readonly ticker: RollingTicker;
-  /** Minute of the last ticker publication, and whether its window held trades. */
-  tickerMinute: number;
-  tickerCount: number;
-  /** Best bid and ask last published on `md:bookTicker@{market}`. */
-  top: string;
-  readonly levels: { readonly bids: WrittenLevels; readonly asks: WrittenLevels };
-}
-
-/** An account update to send if the account has a subscriber when the batch is sent. */
-interface PendingUpdate {
-  readonly accountId: string;
-  readonly json: () => string;
-}
-
 /** A batch's Redis commands, built by {@link RedisPublisher.prepare}, not yet sent. */
 export interface PreparedPublication {
   readonly pipeline: ChainableCommander;
   /** Commands in the pipeline. */
   readonly size: number;
-  /** The publisher whose view of `ws:accounts` chooses among {@link updates}. */
-  readonly publisher: RedisPublisher;
+  /** The account updates whose view of `ws:accounts` chooses among {@link updates}. */
+  readonly accounts: AccountUpdates;
   /** The batch's account updates, in sequence order. */
   readonly updates: readonly PendingUpdate[];
-}
-
-/** A market's share of a batch: its fills, and its depth changes merged (ticks → lots, 0: gone). */
-interface MarketBatch {
-  readonly trades: PublicTrade[];
-  depth:
-    | {
-        firstUpdateId: number;
-        lastUpdateId: number;
-        seq: number;
-        time: number;
-        readonly bids: Map<number, number>;
-        readonly asks: Map<number, number>;
-      }
-    | undefined;
-}
-
-/** What a batch touched, in the order first touched. */
-interface Touched {
-  readonly markets: Map<string, MarketBatch>;
-  /** Account → the assets whose balance changed. */
-  readonly balances: Map<string, Set<string>>;
-  /** Account → its orders that were placed, changed or ended. */
-  readonly orders: Map<string, Set<number>>;
-  /** Orders placed in this batch: ended within it, they were never written. */
-  readonly placed: Set<number>;
 }
 
 /** Chunk of accounts per pipeline when {@link RedisPublisher.rebuild} writes them all. */
@@ -174,10 +78,10 @@ const REBUILD_ACCOUNTS_PER_PIPELINE = 500;
  * 5. `GET ws:accounts:version`.
  *
  * The second pipeline holds the **account updates**, in sequence order, of the
- * accounts that have a subscriber (see the module comment). Redis runs a connection's
- * commands in order, so subscribers see exactly this order. The 24 h tickers live in
- * memory here, fed by the batches' trades; after a restart, feed the last day's
- * journaled results to {@link countTrades} before publishing.
+ * accounts that have a subscriber (see `redis/account-updates.ts`). Redis runs a
+ * connection's commands in order, so subscribers see exactly this order. The 24 h
+ * tickers live in memory here, fed by the batches' trades; after a restart, feed the
+ * last day's journaled results to {@link countTrades} before publishing.
  *
  * @example
  * const publisher = new RedisPublisher({ redis, engine });
@@ -185,26 +89,29 @@ const REBUILD_ACCOUNTS_PER_PIPELINE = 500;
  * await publisher.publish([{ requestId, accountId, result, replyTo: 'inbox-1' }]);
  */
 export class RedisPublisher {
-  private readonly redis: Redis & { setAndPublish?: unknown };
+  private readonly redis: Redis;
   private readonly engine: Engine;
   private readonly keys: RedisKeys;
+  private readonly markets = new MarketStates();
+  private readonly readModels: ReadModels;
+  private readonly marketData: MarketData;
+  private readonly accounts: AccountUpdates;
   private readonly ws: WsKeys;
-  private readonly depthLevels: number;
-  private readonly markets = new Map<string, MarketState>();
-  /** Accounts with a live private subscriber, as of {@link listenersVersion}. */
-  private listeners = new Set<string>();
-  /** The `ws:accounts:version` {@link listeners} was read at; undefined: never read. */
-  private listenersVersion: string | null | undefined;
 
   constructor(options: RedisPublisherOptions) {
     this.redis = options.redis;
     this.engine = options.engine;
     this.keys = options.keys ?? REDIS_KEYS;
     this.ws = options.wsKeys ?? wsKeys(this.keys.prefix);
-    this.depthLevels = options.depthLevels ?? DEPTH_READ_MODEL_LEVELS;
-    if (this.redis.setAndPublish === undefined) {
-      this.redis.defineCommand('setAndPublish', { numberOfKeys: 1, lua: SET_AND_PUBLISH_LUA });
-    }
+    this.readModels = new ReadModels(
+      this.engine,
+      this.keys,
+      this.markets,
+      options.depthLevels ?? DEPTH_READ_MODEL_LEVELS,
+    );
+    this.marketData = new MarketData(this.engine, this.keys, this.markets);
+    this.accounts = new AccountUpdates(this.redis, this.engine, this.keys, this.ws);
+    defineSetAndPublish(this.redis);
   }
 
   /**
@@ -226,30 +133,26 @@ export class RedisPublisher {
    */
   prepare(batch: readonly JournaledCommand[], replies: readonly AddressedReply[] = []): PreparedPublication {
     const pipeline = this.redis.pipeline();
-    // Each command's reply to its sender, built once: it is also the sender's account update.
-    const senderReplies = batch.map(
-      ({ requestId, accountId, result, reply }) =>
-        reply ?? toReply(requestId, accountId, result, this.engine.registry),
-    );
+    const sendersReplies = senderReplies(batch, this.engine.registry);
     const touched = nothingTouched();
     const first = batch[0];
     const last = batch.at(-1);
     if (first !== undefined && last !== undefined) {
-      for (const { result } of batch) this.collect(result, touched, first.result.time);
-      inTransaction(pipeline, () => this.writeReadModels(pipeline, touched, last.result.seq));
+      for (const { result } of batch) {
+        this.marketData.countTrades(result);
+        collectTouched(result, touched, first.result.time, this.engine.registry);
+      }
+      inTransaction(pipeline, () => this.readModels.write(pipeline, touched, last.result.seq));
     }
-    batch.forEach(({ replyTo }, i) => {
-      if (replyTo !== undefined)
-        pipeline.publish(this.keys.replies(replyTo), replyJson(senderReplies[i] as Reply));
-    });
-    for (const { reply, replyTo } of replies) {
-      if (replyTo !== undefined) pipeline.publish(this.keys.replies(replyTo), replyJson(reply));
-    }
-    for (const [symbol, market] of touched.markets) this.publishMarketData(pipeline, symbol, market);
-    if (last !== undefined) this.publishTickers(pipeline, touched, last.result.seq, last.result.time);
+    publishReplies(pipeline, this.keys, batch, sendersReplies, replies);
+    for (const [symbol, market] of touched.markets) this.marketData.publish(pipeline, symbol, market);
+    if (last !== undefined)
+      this.marketData.publishTickers(pipeline, touched, last.result.seq, last.result.time);
     pipeline.get(this.ws.accountsVersion);
-    const updates = batch.flatMap((command, i) => this.accountUpdates(command, senderReplies[i] as Reply));
-    return { pipeline, size: pipeline.length, publisher: this, updates };
+    const updates = batch.flatMap((command, i) =>
+      this.accounts.pendingOf(command, sendersReplies[i] as Reply),
+    );
+    return { pipeline, size: pipeline.length, accounts: this.accounts, updates };
   }
 
   /**
@@ -260,18 +163,18 @@ export class RedisPublisher {
   static async send(prepared: readonly PreparedPublication[]): Promise<void> {
     const answers = await Promise.all(prepared.map((p) => p.pipeline.exec()));
     for (const list of answers) for (const answer of list ?? []) throwIfFailed(answer);
-    const byPublisher = new Map<RedisPublisher, { version: string | null; own: PreparedPublication[] }>();
+    const byPublisher = new Map<AccountUpdates, { version: string | null; own: PreparedPublication[] }>();
     prepared.forEach((p, i) => {
       // Each first pipeline ends with the version: the last one read is the newest.
       const version = (answers[i]?.at(-1)?.[1] ?? null) as string | null;
-      const entry = byPublisher.get(p.publisher);
-      if (entry === undefined) byPublisher.set(p.publisher, { version, own: [p] });
+      const entry = byPublisher.get(p.accounts);
+      if (entry === undefined) byPublisher.set(p.accounts, { version, own: [p] });
       else {
         entry.version = version;
         entry.own.push(p);
       }
     });
-    for (const [publisher, { version, own }] of byPublisher) await publisher.sendUpdates(own, version);
+    for (const [accounts, { version, own }] of byPublisher) await accounts.send(own, version);
   }
 
   /**
@@ -288,30 +191,28 @@ export class RedisPublisher {
     const assets = engine.registry.assets.map((a) => a.symbol);
     const seq = engine.sequence;
     // The markets whose trades were counted have a ticker; the others never traded.
-    const counted = new Set(this.markets.keys());
+    const counted = new Set(this.markets.symbols());
     const markets = this.redis.pipeline();
     inTransaction(markets, () => {
       for (const { symbol } of engine.registry.markets) {
         markets.del(this.keys.depth(symbol));
-        const state = this.stateOf(symbol);
-        state.levels.bids.clear();
-        state.levels.asks.clear();
-        this.writeDepth(markets, symbol, seq);
-        this.writeTickers(markets, symbol, seq, engine.lastCommandTime, {
+        this.readModels.forgetDepth(symbol);
+        this.readModels.writeDepth(markets, symbol, seq);
+        this.marketData.writeTickers(markets, symbol, seq, engine.lastCommandTime, {
           publish: false,
           ticker: counted.has(symbol),
         });
       }
     });
-    await RedisPublisher.sendPipeline(markets);
+    await sendPipeline(markets);
     const write = async (touched: Touched): Promise<void> => {
       const pipeline = this.redis.pipeline();
       inTransaction(pipeline, () => {
         for (const accountId of touched.balances.keys())
           pipeline.del(this.keys.balances(accountId), this.keys.orders(accountId));
-        this.writeReadModels(pipeline, touched, seq);
+        this.readModels.write(pipeline, touched, seq);
       });
-      await RedisPublisher.sendPipeline(pipeline);
+      await sendPipeline(pipeline);
     };
     let accounts = nothingTouched();
     for (const accountId of engine.accountIds()) {
@@ -328,339 +229,6 @@ export class RedisPublisher {
 
   /** Counts a result's trades in the 24 h tickers without publishing anything. */
   countTrades(result: ExecutionResult): void {
-    for (const event of result.events) {
-      if (event.type === 'TRADE') this.stateOf(event.market).ticker.addTrade(event, result.time);
-    }
+    this.marketData.countTrades(result);
   }
-
-  /**
-   * Reads `ws:accounts` again if `version` (just read by the batches' pipelines) is
-   * not the one last read, then sends the updates of the accounts in it.
-   */
-  private async sendUpdates(prepared: readonly PreparedPublication[], version: string | null): Promise<void> {
-    if (version !== this.listenersVersion) {
-      // Read after the version: the set is at least as new as the version recorded.
-      this.listeners = new Set(await this.redis.smembers(this.ws.accounts));
-      this.listenersVersion = version;
-    }
-    if (this.listeners.size === 0) return;
-    const pipeline = this.redis.pipeline();
-    for (const { updates } of prepared) {
-      for (const { accountId, json } of updates) {
-        if (this.listeners.has(accountId)) pipeline.publish(this.keys.accountChannel(accountId), json());
-      }
-    }
-    if (pipeline.length > 0) await RedisPublisher.sendPipeline(pipeline);
-  }
-
-  private static async sendPipeline(pipeline: ChainableCommander): Promise<void> {
-    for (const answer of (await pipeline.exec()) ?? []) throwIfFailed(answer);
-  }
-
-  private collect(result: ExecutionResult, touched: Touched, batchTime: number): void {
-    this.countTrades(result);
-    for (const event of result.events) {
-      switch (event.type) {
-        case 'TRADE':
-          marketOf(touched, event.market).trades.push(this.publicTrade(event, result));
-          break;
-        case 'DEPTH': {
-          const market = marketOf(touched, event.market);
-          market.depth ??= {
-            firstUpdateId: event.updateId,
-            lastUpdateId: event.updateId,
-            seq: result.seq,
-            time: result.time,
-            bids: new Map(),
-            asks: new Map(),
-          };
-          const depth = market.depth;
-          depth.lastUpdateId = event.updateId;
-          depth.seq = result.seq;
-          depth.time = result.time;
-          for (const [price, quantity] of event.bids) depth.bids.set(price, quantity);
-          for (const [price, quantity] of event.asks) depth.asks.set(price, quantity);
-          break;
-        }
-        case 'ORDER':
-          entryOf(touched.orders, event.accountId).add(event.orderId);
-          if (event.createdAt >= batchTime) touched.placed.add(event.orderId);
-          break;
-        case 'BALANCE':
-          entryOf(touched.balances, event.accountId).add(event.asset);
-          break;
-        case 'WITHDRAWAL':
-          break;
-      }
-    }
-  }
-
-  /** Queues the depth, balances and orders hashes of what the batch touched. */
-  private writeReadModels(pipeline: ChainableCommander, touched: Touched, seq: number): void {
-    for (const [symbol, { depth }] of touched.markets)
-      if (depth !== undefined) this.writeDepth(pipeline, symbol, seq);
-    for (const [accountId, assets] of touched.balances) {
-      const fields: (string | number)[] = [SEQ_FIELD, seq];
-      for (const symbol of assets) {
-        const b = this.engine.balance(accountId, symbol);
-        fields.push(symbol, balanceField(b.available, b.locked));
-      }
-      pipeline.hset(this.keys.balances(accountId), ...fields);
-    }
-    for (const [accountId, orderIds] of touched.orders) {
-      const key = this.keys.orders(accountId);
-      const fields: (string | number)[] = [SEQ_FIELD, seq];
-      const ended: string[] = [];
-      for (const orderId of orderIds) {
-        const order = this.engine.order(orderId);
-        if (order !== undefined) fields.push(orderId, openOrderField(this.openOrder(order)));
-        else if (!touched.placed.has(orderId)) ended.push(String(orderId));
-      }
-      pipeline.hset(key, ...fields);
-      if (ended.length > 0) pipeline.hdel(key, ...ended);
-    }
-  }
-
-  /**
-   * Brings `depth:{market}` to the engine's best levels: sets the levels that are new
-   * or changed since the last write, deletes those that went (or fell below the best
-   * {@link depthLevels}), and sets `seq` and `lastUpdateId`.
-   */
-  private writeDepth(pipeline: ChainableCommander, symbol: string, seq: number): void {
-    const depth = this.engine.depth(symbol, this.depthLevels);
-    if (depth === undefined) return;
-    const market = this.marketOf(symbol);
-    const { levels } = this.stateOf(symbol);
-    const set: (string | number)[] = [SEQ_FIELD, seq, LAST_UPDATE_ID_FIELD, depth.lastUpdateId];
-    const gone: string[] = [];
-    const side = (now: readonly Level[], written: WrittenLevels, prefix: string): void => {
-      const kept = new Set<number>();
-      for (const [price, quantity] of now) {
-        kept.add(price);
-        if (written.get(price) === quantity) continue;
-        written.set(price, quantity);
-        set.push(prefix + formatOnGrid(price, market.tick), formatOnGrid(quantity, market.step));
-      }
-      for (const price of written.keys()) {
-        if (kept.has(price)) continue;
-        written.delete(price);
-        gone.push(prefix + formatOnGrid(price, market.tick));
-      }
-    };
-    side(depth.bids, levels.bids, DEPTH_BID_FIELD);
-    side(depth.asks, levels.asks, DEPTH_ASK_FIELD);
-    const key = this.keys.depth(symbol);
-    pipeline.hset(key, ...set);
-    if (gone.length > 0) pipeline.hdel(key, ...gone);
-  }
-
-  /** A market's fills and merged depth diff of the batch, one message each. */
-  private publishMarketData(
-    pipeline: ChainableCommander,
-    symbol: string,
-    { trades, depth }: MarketBatch,
-  ): void {
-    if (trades.length > 0)
-      pipeline.publish(this.keys.marketChannel('trades', symbol), publicTradesJson(trades));
-    if (depth === undefined) return;
-    const market = this.marketOf(symbol);
-    const levels = (side: Map<number, number>) =>
-      [...side].map(([price, quantity]): [string, string] => [
-        formatOnGrid(price, market.tick),
-        formatOnGrid(quantity, market.step),
-      ]);
-    const diff: DepthDiff = {
-      firstUpdateId: depth.firstUpdateId,
-      lastUpdateId: depth.lastUpdateId,
-      seq: depth.seq,
-      time: depth.time,
-      bids: levels(depth.bids),
-      asks: levels(depth.asks),
-    };
-    pipeline.publish(this.keys.marketChannel('depth', symbol), JSON.stringify(diff));
-  }
-
-  /** Ticker and book ticker of every market whose publication is due, after the batch. */
-  private publishTickers(pipeline: ChainableCommander, touched: Touched, seq: number, time: number): void {
-    for (const [symbol, state] of this.markets) {
-      const batch = touched.markets.get(symbol);
-      const minute = Math.floor(time / MINUTE_MS);
-      const ticker =
-        (batch?.trades.length ?? 0) > 0 || (minute !== state.tickerMinute && state.tickerCount > 0);
-      if (ticker || batch?.depth !== undefined) {
-        this.writeTickers(pipeline, symbol, seq, time, { publish: true, ticker });
-      }
-    }
-  }
-
-  /**
-   * Queues a market's book ticker and, with `ticker`, its ticker. With `publish`, each
-   * is written and published by one script call, the book ticker only when its best
-   * bid or ask moved since the last publication; else both are only written.
-   */
-  private writeTickers(
-    pipeline: ChainableCommander,
-    symbol: string,
-    seq: number,
-    time: number,
-    { publish, ticker }: { readonly publish: boolean; readonly ticker: boolean },
-  ): void {
-    const state = this.stateOf(symbol);
-    const market = this.marketOf(symbol);
-    const write = (key: string, channel: string, json: string) => {
-      if (publish) (pipeline as ChainableCommander & SetAndPublish).setAndPublish(key, channel, json);
-      else pipeline.set(key, json);
-    };
-    const depth = this.engine.depth(symbol, 1);
-    if (depth !== undefined) {
-      const bookTicker = formatBookTicker(market, depth, seq);
-      const top = `${bookTicker.bidPrice}|${bookTicker.bidQty}|${bookTicker.askPrice}|${bookTicker.askQty}`;
-      if (top !== state.top || !publish) {
-        state.top = top;
-        write(
-          this.keys.bookTicker(symbol),
-          this.keys.marketChannel('bookTicker', symbol),
-          bookTickerJson(bookTicker),
-        );
-      }
-    }
-    if (!ticker) return;
-    const minute = Math.floor(time / MINUTE_MS);
-    const stats = state.ticker.stats(time);
-    state.tickerMinute = minute;
-    state.tickerCount = stats.count;
-    const json = tickerJson(formatTicker(market, stats, seq));
-    write(this.keys.ticker(symbol), this.keys.marketChannel('ticker', symbol), json);
-  }
-
-  /** A command's account updates, to send if the account has a subscriber. */
-  private accountUpdates(
-    { requestId, accountId: sender, result }: JournaledCommand,
-    senderReply: Reply,
-  ): PendingUpdate[] {
-    const registry = this.engine.registry;
-    const accounts = new Set<string>();
-    for (const event of result.events) {
-      if (event.type === 'TRADE') accounts.add(event.buyerAccountId).add(event.sellerAccountId);
-      else if (event.type !== 'DEPTH') accounts.add(event.accountId);
-    }
-    // The fee account is the exchange's own: no API key opens its stream (its balances are kept).
-    accounts.delete(this.engine.feeAccountId);
-    const updates: PendingUpdate[] = [];
-    for (const accountId of accounts) {
-      if (accountId === sender) {
-        if (senderReply.ok) updates.push({ accountId, json: () => senderUpdateJson(senderReply, accountId) });
-        continue;
-      }
-      updates.push({
-        accountId,
-        json: () => {
-          const reply = toReply(requestId, accountId, result, registry);
-          if (!reply.ok) throw new Error('a command that touched an account has an accepted reply for it');
-          const { orders, fills, balances, withdrawals } = reply;
-          const update: AccountUpdate = {
-            type: 'ACCOUNT',
-            accountId,
-            seq: result.seq,
-            time: result.time,
-            orders,
-            fills,
-            balances,
-            withdrawals,
-          };
-          return JSON.stringify(update);
-        },
-      });
-    }
-    return updates;
-  }
-
-  private publicTrade(trade: EngineTradeEvent, result: ExecutionResult): PublicTrade {
-    const market = this.marketOf(trade.market);
-    return {
-      type: 'TRADE',
-      seq: result.seq,
-      time: result.time,
-      market: trade.market,
-      tradeId: trade.tradeId,
-      price: formatOnGrid(trade.price, market.tick),
-      quantity: formatOnGrid(trade.quantity, market.step),
-      quoteQuantity: formatUnits(trade.quoteQuantity, market.quote.decimals),
-      takerSide: trade.takerSide,
-    };
-  }
-
-  private openOrder(order: EngineOrderEvent): OpenOrder {
-    // The stamp is dropped: a read model's `seq` says which state it reflects.
-    const wire = toWireEvent(order, 1, 0, this.engine.registry);
-    if (wire.type !== 'ORDER') throw new Error('an open order must format as an ORDER event');
-    const { type: _type, seq: _seq, time: _time, ...open } = wire;
-    return open;
-  }
-
-  private marketOf(symbol: string): Market {
-    const market = this.engine.registry.market(symbol);
-    if (market === undefined) throw new Error(`event for unknown market ${symbol}`);
-    return market;
-  }
-
-  private stateOf(symbol: string): MarketState {
-    let state = this.markets.get(symbol);
-    if (state === undefined) {
-      state = {
-        ticker: new RollingTicker(),
-        tickerMinute: Number.NaN,
-        tickerCount: 0,
-        top: '',
-        levels: { bids: new Map(), asks: new Map() },
-      };
-      this.markets.set(symbol, state);
-    }
-    return state;
-  }
-}
-
-/** The pipeline method {@link SET_AND_PUBLISH_LUA} defines: key, channel, JSON. */
-interface SetAndPublish {
-  setAndPublish(key: string, channel: string, json: string): ChainableCommander;
-}
-
-function nothingTouched(): Touched {
-  return { markets: new Map(), balances: new Map(), orders: new Map(), placed: new Set() };
-}
-
-function marketOf(touched: Touched, symbol: string): MarketBatch {
-  let market = touched.markets.get(symbol);
-  if (market === undefined) {
-    market = { trades: [], depth: undefined };
-    touched.markets.set(symbol, market);
-  }
-  return market;
-}
-
-/** The set `map` holds under `key`, added empty when missing. */
-function entryOf<K, V>(map: Map<K, Set<V>>, key: K): Set<V> {
-  let set = map.get(key);
-  if (set === undefined) {
-    set = new Set();
-    map.set(key, set);
-  }
-  return set;
-}
-
-/**
- * Queues `write`'s commands between `MULTI` and `EXEC` in the pipeline, so Redis runs
- * them with nothing in between (ioredis supports a transaction inside a pipeline; its
- * types do not declare `multi` there). The pipeline is still sent by its own `exec`.
- */
-function inTransaction(pipeline: ChainableCommander, write: () => void): void {
-  (pipeline as ChainableCommander & { multi(): ChainableCommander }).multi();
-  write();
-  void pipeline.exec(); // queues EXEC
-}
-
-/** Throws a pipeline answer's error, or the first error inside a transaction's `EXEC` answer. */
-function throwIfFailed([error, value]: [Error | null, unknown]): void {
-  if (error) throw error;
-  if (Array.isArray(value)) for (const item of value) if (item instanceof Error) throw item;
 }

@@ -5,13 +5,10 @@
  * since a day's volume can pass 2^53), formatted to decimal strings only at the end.
  */
 import type { BookTickerReadModel, EngineTradeEvent, Market, TickerReadModel } from '@exchange/protocol';
-import { formatOnGrid, formatUnits } from '@exchange/protocol';
+import { formatOnGrid, formatUnits, TICKER_WINDOW_MINUTES } from '@exchange/protocol';
 import type { DepthView } from '../../core/index.js';
 
 const MINUTE_MS = 60_000;
-
-/** Minutes in the rolling window: 24 h. */
-export const TICKER_WINDOW_MINUTES = 1440;
 
 /** The trades of one minute. */
 interface Bucket {

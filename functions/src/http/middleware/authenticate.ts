@@ -3,20 +3,25 @@
  *
  * 1. `X-MBX-APIKEY` header present (-2014) and shaped like a key (-2014);
  * 2. the key exists (-2015) and is not revoked (-2015) — cached lookups, see `account-store.ts`;
- * 3. `timestamp`, `recvWindow`, `signature` and the HMAC (`auth/signature.ts`: -1102, -1100,
+ * 3. the request comes from an address the key's IP allow-list admits (-2015,
+ *    `IP_NOT_ALLOWED`; `accounts/ip-allow-list.ts`);
+ * 4. `timestamp`, `recvWindow`, `signature` and the HMAC (`auth/signature.ts`: -1102, -1100,
  *    -1131, -1021, -1022);
- * 4. the key has the permission the endpoint needs (-2015).
+ * 5. the key has the permission the endpoint needs (403 `PERMISSION_DENIED`, -2015;
+ *    `accounts/permissions.ts`).
  *
  * Nothing here touches Redis: whether the signature was seen before is checked by
  * `admit`, right after, in the same round trip as the rate limits.
  *
  * It then removes `timestamp`, `recvWindow` and `signature` from the parameters (the
  * endpoint's schema never sees them), sets `context.api.caller` to
- * `{ accountId, apiKey, permissions }` and `context.api.signature` to the signature and
+ * `{ accountId, apiKey, permissions, ipAllowList }` and `context.api.signature` to the signature and
  * its claim's lifetime. Run it after `params`, before `admit`.
  */
-import { accountStore, type Permission } from '../../accounts/account-store.js';
+import { accountStore } from '../../accounts/account-store.js';
 import { CREDENTIAL_PATTERN } from '../../accounts/credentials.js';
+import { ipAllowed } from '../../accounts/ip-allow-list.js';
+import { defaultPermissionFor, type Permission } from '../../accounts/permissions.js';
 import { claimLifetimeMs } from '../../auth/replay-guard.js';
 import { verifySignedRequest } from '../../auth/signature.js';
 import type { ApiMiddleware } from '../api-context.js';
@@ -46,6 +51,9 @@ export function authenticate(options: AuthenticateOptions = {}): ApiMiddleware {
       const record = await accountStore().lookupKey(apiKey);
       if (record === undefined) throw new ApiError('UNKNOWN_API_KEY', { field: 'X-MBX-APIKEY' });
       if (record.revoked) throw new ApiError('API_KEY_REVOKED', { field: 'X-MBX-APIKEY' });
+      if (!ipAllowed(record.ipAllowList, event.requestContext.http.sourceIp)) {
+        throw new ApiError('IP_NOT_ALLOWED', { field: 'X-MBX-APIKEY' });
+      }
 
       const now = Date.now();
       const check = verifySignedRequest(
@@ -55,8 +63,7 @@ export function authenticate(options: AuthenticateOptions = {}): ApiMiddleware {
       );
       if (!check.ok) throw new ApiError(check.failure.code, check.failure);
 
-      const needed =
-        options.permission ?? (isReadMethod(event.requestContext.http.method) ? 'read' : 'trade');
+      const needed = options.permission ?? defaultPermissionFor(event.requestContext.http.method);
       if (!record.permissions.includes(needed)) {
         throw new ApiError('PERMISSION_DENIED', { field: 'X-MBX-APIKEY', detail: needed });
       }
@@ -64,15 +71,16 @@ export function authenticate(options: AuthenticateOptions = {}): ApiMiddleware {
       delete state.params.timestamp;
       delete state.params.recvWindow;
       delete state.params.signature;
-      state.caller = { accountId: record.accountId, apiKey, permissions: record.permissions };
+      state.caller = {
+        accountId: record.accountId,
+        apiKey,
+        permissions: record.permissions,
+        ipAllowList: record.ipAllowList,
+      };
       state.signature = {
         value: check.signature,
         claimMs: claimLifetimeMs(check.timestamp, check.recvWindow, now),
       };
     },
   };
-}
-
-function isReadMethod(method: string): boolean {
-  return method === 'GET' || method === 'HEAD';
 }

@@ -10,7 +10,9 @@
  * The body is decoded from base64 when API Gateway sent it so, must be UTF-8 and at
  * most {@link MAX_BODY_BYTES} bytes (413 beyond). A parameter repeated within the query
  * string or the form is refused (-1101), and an empty or `null` value counts as not
- * sent. The raw query string and body are kept for signature checks.
+ * sent. A NUL character anywhere in a name or value (a JSON body's nested ones too) is
+ * refused (-1100): no text column can store it, and no parameter needs it. The raw
+ * query string and body are kept for signature checks.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { ApiMiddleware, ApiRequestState } from '../api-context.js';
@@ -79,6 +81,8 @@ function addForm(into: Record<string, unknown>, text: string, source: 'query' | 
   for (const [key, value] of new URLSearchParams(text)) {
     if (seen.has(key)) throw new ApiError('DUPLICATE_PARAMETER', { field: key });
     seen.add(key);
+    refuseNul(key, key);
+    refuseNul(value, key);
     if (value === '' || (source === 'body' && key in into)) continue;
     into[key] = value;
   }
@@ -95,8 +99,29 @@ function addJson(into: Record<string, unknown>, text: string): void {
     throw new ApiError('MALFORMED_JSON', { field: 'body', detail: 'expected a JSON object' });
   }
   for (const [key, value] of Object.entries(parsed)) {
+    refuseNul(key, key);
+    refuseNul(value, key);
     if (value === null || value === '') continue;
     if (key in into) throw new ApiError('DUPLICATE_PARAMETER', { field: key });
     into[key] = value;
   }
+}
+
+/** Throws `ILLEGAL_CHARACTERS` for `field` when `value` (or any string nested in it) holds a NUL. */
+function refuseNul(value: unknown, field: string, depth = 0): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) throw new ApiError('ILLEGAL_CHARACTERS', { field: printable(field) });
+    return;
+  }
+  // JSON.parse bounds the depth by the body's size (64 KiB); the guard keeps the walk shallow anyway.
+  if (typeof value !== 'object' || value === null || depth > 32) return;
+  for (const [key, nested] of Object.entries(value)) {
+    refuseNul(key, field, depth + 1);
+    refuseNul(nested, field, depth + 1);
+  }
+}
+
+/** A field name as it may be echoed back: NULs shown as `\0`. */
+function printable(field: string): string {
+  return field.replaceAll('\u0000', '\\0');
 }

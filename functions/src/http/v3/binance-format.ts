@@ -3,12 +3,20 @@
  * order types, statuses. Pure. Prices and quantities keep the market's grid precision
  * (`"100.00"`), which Binance clients read as decimals like Binance's 8-digit strings.
  */
-import type { Fill, Market } from '@exchange/protocol';
+import { type Fill, isConditional, type Market } from '@exchange/protocol';
 import { binanceSymbol, registry } from '../../trading/markets.js';
-import type { OrderView } from '../../trading/order-result.js';
+import type { OrderListView, OrderView } from '../../trading/order-result.js';
 
 /** Binance's order types we serve; `LIMIT_MAKER` is a post-only limit order. */
-export const BINANCE_ORDER_TYPES = ['LIMIT', 'MARKET', 'LIMIT_MAKER'] as const;
+export const BINANCE_ORDER_TYPES = [
+  'LIMIT',
+  'MARKET',
+  'LIMIT_MAKER',
+  'STOP_LOSS',
+  'STOP_LOSS_LIMIT',
+  'TAKE_PROFIT',
+  'TAKE_PROFIT_LIMIT',
+] as const;
 export type BinanceOrderType = (typeof BINANCE_ORDER_TYPES)[number];
 
 /** Binance's `newOrderRespType`. */
@@ -33,8 +41,22 @@ function statusOf(order: OrderView): string {
 }
 
 function typeOf(order: OrderView): BinanceOrderType {
-  if (order.orderType === 'MARKET') return 'MARKET';
-  return order.postOnly ? 'LIMIT_MAKER' : 'LIMIT';
+  if (order.orderType === 'LIMIT' && order.postOnly) return 'LIMIT_MAKER';
+  return order.orderType;
+}
+
+/** A stop or take-profit order's trigger terms, as Binance adds them to its order shapes. */
+function triggerFields(order: OrderView) {
+  if (!isConditional(order.orderType)) return {};
+  const m = marketOfView(order);
+  return {
+    stopPrice: order.stopPrice ?? zero(m.tick.decimals),
+    ...(order.trailingDelta > 0 ? { trailingDelta: order.trailingDelta } : {}),
+  };
+}
+
+function priced(order: OrderView): boolean {
+  return order.orderType === 'LIMIT' || order.orderType.endsWith('_LIMIT');
 }
 
 /** The fields every order shape shares after its ids. */
@@ -47,8 +69,8 @@ function orderFields(order: OrderView) {
     origQuoteOrderQty: order.quoteQuantity ?? zero(m.quote.decimals),
     cummulativeQuoteQty: order.filledQuote,
     status: statusOf(order),
-    // Binance reports GTC for MARKET and LIMIT_MAKER orders.
-    timeInForce: order.orderType === 'MARKET' || order.postOnly ? 'GTC' : order.timeInForce,
+    // Binance reports GTC for market-type and LIMIT_MAKER orders.
+    timeInForce: !priced(order) || order.postOnly ? 'GTC' : order.timeInForce,
     type: typeOf(order),
     side: order.side,
   };
@@ -59,7 +81,7 @@ export function orderAck(order: OrderView, transactTime: number) {
   return {
     symbol: binanceSymbol(order.market),
     orderId: order.orderId,
-    orderListId: -1,
+    orderListId: order.orderListId,
     clientOrderId: order.clientOrderId ?? '',
     transactTime,
   };
@@ -70,7 +92,8 @@ export function orderResult(order: OrderView, transactTime: number) {
   return {
     ...orderAck(order, transactTime),
     ...orderFields(order),
-    workingTime: order.createdAt,
+    ...triggerFields(order),
+    workingTime: order.workingTime,
     selfTradePreventionMode: order.selfTradePrevention,
   };
 }
@@ -95,15 +118,16 @@ export function orderQuery(order: OrderView) {
   return {
     symbol: binanceSymbol(order.market),
     orderId: order.orderId,
-    orderListId: -1,
+    orderListId: order.orderListId,
     clientOrderId: order.clientOrderId ?? '',
     ...orderFields(order),
-    stopPrice: zero(m.tick.decimals),
+    stopPrice: order.stopPrice ?? zero(m.tick.decimals),
+    ...(order.trailingDelta > 0 ? { trailingDelta: order.trailingDelta } : {}),
     icebergQty: zero(m.step.decimals),
     time: order.createdAt,
     updateTime: order.updatedAt,
-    isWorking: order.orderType === 'LIMIT',
-    workingTime: order.createdAt,
+    isWorking: order.workingTime >= 0,
+    workingTime: order.workingTime,
     selfTradePreventionMode: order.selfTradePrevention,
   };
 }
@@ -114,11 +138,101 @@ export function orderCancel(order: OrderView, cancelClientOrderId: string, trans
     symbol: binanceSymbol(order.market),
     origClientOrderId: order.clientOrderId ?? '',
     orderId: order.orderId,
-    orderListId: -1,
+    orderListId: order.orderListId,
     clientOrderId: cancelClientOrderId,
     transactTime,
     ...orderFields(order),
+    ...triggerFields(order),
     selfTradePreventionMode: order.selfTradePrevention,
+  };
+}
+
+/** The head of every order-list shape: `EXECUTING` while both orders are open, then `ALL_DONE`. */
+function listStatus(list: OrderListView, listClientOrderId: string) {
+  const open = list.orders.filter((o) => o.status === 'NEW' || o.status === 'PARTIALLY_FILLED').length;
+  const executing = open === list.orders.length && open > 0;
+  return {
+    orderListId: list.orderListId,
+    contingencyType: 'OCO',
+    listStatusType: executing ? 'EXEC_STARTED' : 'ALL_DONE',
+    listOrderStatus: executing ? 'EXECUTING' : 'ALL_DONE',
+    listClientOrderId,
+    transactionTime: list.transactionTime,
+    symbol: binanceSymbol(list.market),
+    orders: list.orders.map((o) => ({
+      symbol: binanceSymbol(o.market),
+      orderId: o.orderId,
+      clientOrderId: o.clientOrderId ?? '',
+    })),
+  };
+}
+
+/** `GET /api/v3/orderList`, `openOrderList`, `allOrderList`. */
+export function orderListQuery(list: OrderListView) {
+  return listStatus(list, list.listClientOrderId ?? '');
+}
+
+/** `POST /api/v3/orderList/oco`: the list and a RESULT report of each order. */
+export function orderListPlaced(list: OrderListView, listClientOrderId: string) {
+  return {
+    ...listStatus(list, listClientOrderId),
+    orderReports: list.orders.map((o) => orderResult(o, list.transactionTime)),
+  };
+}
+
+/** `DELETE /api/v3/orderList`: the list (`ALL_DONE`) and each cancelled order. */
+export function orderListCanceled(list: OrderListView, listClientOrderId: string, transactTime: number) {
+  return {
+    ...listStatus(list, listClientOrderId),
+    orderReports: list.orders.map((o) => ({
+      ...orderCancel(o, o.clientOrderId ?? '', transactTime),
+      origClientOrderId: o.clientOrderId ?? '',
+    })),
+  };
+}
+
+/** `PUT /api/v3/order/amend/keepPriority`: the amended order, and its list when it is in one. */
+export function orderAmended(order: OrderView, list: readonly OrderView[], origClientOrderId: string) {
+  const m = marketOfView(order);
+  return {
+    transactTime: order.updatedAt,
+    executionId: order.updatedAt,
+    amendedOrder: {
+      symbol: binanceSymbol(order.market),
+      orderId: order.orderId,
+      orderListId: order.orderListId,
+      origClientOrderId,
+      clientOrderId: order.clientOrderId ?? '',
+      price: order.price ?? zero(m.tick.decimals),
+      qty: order.quantity ?? order.filledQuantity,
+      executedQty: order.filledQuantity,
+      preventedQty: zero(m.step.decimals),
+      quoteOrderQty: order.quoteQuantity ?? zero(m.quote.decimals),
+      cumulativeQuoteQty: order.filledQuote,
+      status: statusOf(order),
+      timeInForce: orderFields(order).timeInForce,
+      type: typeOf(order),
+      side: order.side,
+      ...triggerFields(order),
+      workingTime: order.workingTime,
+      selfTradePreventionMode: order.selfTradePrevention,
+    },
+    ...(list.length === 0
+      ? {}
+      : {
+          listStatus: {
+            orderListId: order.orderListId,
+            contingencyType: 'OCO',
+            listOrderStatus: 'EXECUTING',
+            listClientOrderId: '',
+            symbol: binanceSymbol(order.market),
+            orders: list.map((o) => ({
+              symbol: binanceSymbol(o.market),
+              orderId: o.orderId,
+              clientOrderId: o.clientOrderId ?? '',
+            })),
+          },
+        }),
   };
 }
 

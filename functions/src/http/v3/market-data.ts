@@ -106,8 +106,8 @@ export const aggTrades = publicEndpoint(
   {
     symbol: param.symbol(),
     fromId: param.integer().optional(),
-    startTime: param.integer().optional(),
-    endTime: param.integer().optional(),
+    startTime: param.time().optional(),
+    endTime: param.time().optional(),
     limit: param.integer({ min: 1, max: MAX_TRADE_LIMIT }).optional(),
   },
   async ({ params: { symbol, ...range } }) => {
@@ -123,8 +123,8 @@ export const klines = publicEndpoint(
   {
     symbol: param.symbol(),
     interval: z.enum(KLINE_INTERVALS),
-    startTime: param.integer().optional(),
-    endTime: param.integer().optional(),
+    startTime: param.time().optional(),
+    endTime: param.time().optional(),
     limit: param.integer({ min: 1, max: MAX_KLINE_LIMIT }).optional(),
   },
   async ({ params: { symbol, interval, limit = DEFAULT_KLINE_LIMIT, ...range } }) => {

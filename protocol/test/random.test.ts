@@ -1,4 +1,4 @@
-import { mulberry32, uniformInt } from '../../src/engine/prng.js';
+import { mulberry32, uniformInt } from '../src/random.js';
 
 describe('mulberry32', () => {
   it('gives the reference outputs for seed 42', () => {

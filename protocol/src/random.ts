@@ -1,3 +1,8 @@
+/**
+ * Reproducible randomness for whatever must replay from a seed: the market makers'
+ * decisions, benchmark workloads, test loads. The engine core uses none.
+ */
+
 /** A source of uniform numbers in `[0, 1)`. */
 export type Random = () => number;
 
@@ -17,11 +22,14 @@ export function mulberry32(seed: number): Random {
     let t = state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
 }
 
-/** A uniform integer in `[lo, hi]`, from one draw. */
+/**
+ * A uniform integer in `[lo, hi]`, from one draw.
+ * @example uniformInt(mulberry32(1), 1, 6) // a die
+ */
 export function uniformInt(rand: Random, lo: number, hi: number): number {
   return lo + Math.floor(rand() * (hi - lo + 1));
 }

@@ -1,0 +1,147 @@
+/**
+ * Unit tests of the sequencer's outbox (no network): committed batches without
+ * messages (so no delete is sent) and a sink whose publications the test completes
+ * by hand.
+ */
+import { SqsJsonClient } from '@exchange/sqs-client';
+import {
+  type BatchOutcome,
+  type Committed,
+  MAX_OUTBOX,
+  Outbox,
+} from '../../../src/runtime/sequencer/outbox.js';
+import { WakeUps } from '../../../src/runtime/sequencer/wake-ups.js';
+
+/** A sink whose sends complete (or fail) when the test says. */
+class GatedSink {
+  readonly sends: number[][] = [];
+  private readonly gates: { open: () => void; fail: (error: unknown) => void }[] = [];
+
+  prepare(): number {
+    throw new Error('the outbox never prepares');
+  }
+
+  send(prepared: readonly number[]): Promise<void> {
+    this.sends.push([...prepared]);
+    return new Promise((open, fail) => this.gates.push({ open, fail }));
+  }
+
+  open(): void {
+    this.gates.shift()?.open();
+  }
+
+  fail(error: unknown): void {
+    this.gates.shift()?.fail(error);
+  }
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+/** Batch `seq`: one command, prepared as its seq. */
+function committed(seq: number): Committed<number> {
+  return { messages: [], prepared: seq, receivedAt: 0, applied: 1, lastSeq: seq, journalMs: 0 };
+}
+
+let queue: SqsJsonClient;
+beforeAll(() => {
+  // Never called: the batches hold no messages to delete.
+  queue = new SqsJsonClient({
+    endpoint: 'http://127.0.0.1:9',
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+});
+afterAll(() => queue.close());
+
+function outboxOver(sink: GatedSink) {
+  const failures: unknown[] = [];
+  const outbox = new Outbox<number>({
+    queue,
+    queueUrl: 'unused',
+    sink,
+    publishedSeq: 0,
+    wakeUps: new WakeUps(),
+    failed: () => failures.length > 0,
+    fail: (error) => failures.push(error),
+  });
+  const published: BatchOutcome[] = [];
+  outbox.onPublished = (outcome) => published.push(outcome);
+  return { outbox, failures, published };
+}
+
+describe('the sequencer’s outbox', () => {
+  it('publishes in order, coalescing the batches that committed during a publication into one send', async () => {
+    // Prepare
+    const sink = new GatedSink();
+    const { outbox, published } = outboxOver(sink);
+
+    // Act
+    outbox.add(committed(1));
+    outbox.add(committed(2));
+    outbox.add(committed(3));
+    await settle();
+    const whileFirst = outbox.publishedSeq;
+    sink.open();
+    await settle();
+    sink.open();
+    await settle();
+
+    // Assess
+    expect(whileFirst).toBe(0);
+    expect(sink.sends).toEqual([[1], [2, 3]]);
+    expect(published.map((p) => p.lastSeq)).toEqual([1, 2, 3]);
+    expect(outbox.publishedSeq).toBe(3);
+    expect(outbox.sending).toBeNull();
+  });
+
+  it('holds sequencing back while the outbox is full behind a publication, and lets it go after', async () => {
+    // Prepare: one publication under way
+    const sink = new GatedSink();
+    const { outbox } = outboxOver(sink);
+    outbox.add(committed(1));
+    await settle();
+
+    // Act
+    const blockedAt: number[] = [];
+    for (let seq = 2; seq <= MAX_OUTBOX + 1; seq++) {
+      if (outbox.blocking !== null) blockedAt.push(seq);
+      outbox.add(committed(seq));
+    }
+    const full = outbox.blocking;
+    sink.open();
+    await settle();
+    const afterFirst = outbox.blocking;
+    sink.open();
+    await full;
+
+    // Assess: the waiting batches went out together in the next send
+    expect(blockedAt).toEqual([]);
+    expect(full).not.toBeNull();
+    expect(afterFirst).toBeNull();
+    expect(sink.sends[1]).toEqual(Array.from({ length: MAX_OUTBOX }, (_, i) => i + 2));
+    expect(outbox.publishedSeq).toBe(MAX_OUTBOX + 1);
+  });
+
+  it('reports a failed publication, does not count it as published, and publishes nothing after it', async () => {
+    // Prepare
+    const sink = new GatedSink();
+    const { outbox, failures, published } = outboxOver(sink);
+    const redisDown = new Error('redis down');
+    outbox.add(committed(1));
+    await settle();
+
+    // Act
+    outbox.add(committed(2));
+    sink.fail(redisDown);
+    await settle();
+    outbox.add(committed(3));
+    await settle();
+
+    // Assess
+    expect(failures).toEqual([redisDown]);
+    expect(sink.sends).toEqual([[1]]);
+    expect(published).toEqual([]);
+    expect(outbox.publishedSeq).toBe(0);
+    expect(outbox.sending).toBeNull();
+  });
+});

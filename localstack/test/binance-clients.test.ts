@@ -1,0 +1,188 @@
+/**
+ * Integration: two independent Binance client libraries from npm — ccxt (multi-exchange,
+ * with its pro WebSockets) and `binance` (tiagosiebler's SDK) — against the whole local
+ * exchange, unchanged but for their base URLs: REST, a public stream (the order book
+ * kept from the diff stream equals REST depth), the user data stream (an order placed
+ * and filled shows up as execution reports and balance events) and order entry over the
+ * WebSocket API. (The book kept from the diff stream is checked with ccxt, which keeps
+ * one; the SDK only delivers the `depthUpdate` events.)
+ */
+import { createHmac } from 'node:crypto';
+import { MainClient, WebsocketAPIClient, WebsocketClient } from 'binance';
+import ccxt from 'ccxt';
+import { startTestExchange, type TestExchange } from './exchange/test-exchange.js';
+
+interface Key {
+  readonly accountId: string;
+  readonly apiKey: string;
+  readonly secretKey: string;
+}
+
+let test: TestExchange;
+let rest: string;
+let ws: string;
+
+beforeAll(async () => {
+  test = await startTestExchange('binance-clients');
+  rest = test.exchange.urls.rest as string;
+  ws = test.exchange.urls.websocket as string;
+}, 180_000);
+afterAll(() => test?.close());
+
+/** A fresh funded account (sign-up, then the on-ramp, signed as the REST API documents). */
+async function funded(deposits: Readonly<Record<string, string>>): Promise<Key> {
+  const signUp = await fetch(`${rest}/api/v1/accounts`, {
+    method: 'POST',
+    body: JSON.stringify({ permissions: ['read', 'trade'] }),
+    headers: { 'content-type': 'application/json' },
+  });
+  const key = (await signUp.json()) as Key;
+  for (const [asset, amount] of Object.entries(deposits)) {
+    const query = `timestamp=${Date.now()}&recvWindow=${50_000 + Math.floor(Math.random() * 9_000)}`;
+    const body = JSON.stringify({ asset, amount });
+    const signature = createHmac('sha256', key.secretKey)
+      .update(query + body)
+      .digest('hex');
+    const credited = await fetch(`${rest}/api/v1/onramp?${query}&signature=${signature}`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'X-MBX-APIKEY': key.apiKey },
+    });
+    if (credited.status !== 200) throw new Error(`on-ramp answered ${credited.status}`);
+  }
+  return key;
+}
+
+/** REST depth as Binance sends it, parsed to numbers as the clients keep books. */
+async function restBook(symbol: string) {
+  const depth = (await (await fetch(`${rest}/api/v3/depth?symbol=${symbol}&limit=1000`)).json()) as {
+    bids: [string, string][];
+    asks: [string, string][];
+  };
+  const numbers = (levels: [string, string][]) => levels.map(([p, q]) => [Number(p), Number(q)]);
+  return { bids: numbers(depth.bids), asks: numbers(depth.asks) };
+}
+
+async function eventually(probe: () => Promise<boolean> | boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await probe()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+describe('ccxt (binance, pro)', () => {
+  async function client(key: Key) {
+    const exchange = new ccxt.pro.binance({
+      apiKey: key.apiKey,
+      secret: key.secretKey,
+      options: { fetchMarkets: { types: ['spot'] }, fetchCurrencies: false, fetchMargins: false },
+    });
+    const api = exchange.urls.api as Record<string, unknown> & { ws: Record<string, unknown> };
+    api.public = `${rest}/api/v3`;
+    api.private = `${rest}/api/v3`;
+    api.sapi = `${rest}/sapi/v1`;
+    api.ws.spot = `${ws}?path=`;
+    (api.ws['ws-api'] as Record<string, string>).spot = ws;
+    // ccxt's own step for plain ws:// URLs (a local server without TLS).
+    await exchange.loadHttpProxyAgent();
+    return exchange;
+  }
+
+  it('trades over REST and the WebSocket API, keeps the book from the diff stream, and watches its orders', async () => {
+    // Prepare
+    const maker = await client(await funded({ SOL: '20' }));
+    const taker = await client(await funded({ USDC: '5000' }));
+    try {
+      const markets = await maker.loadMarkets();
+      const book = maker.watchOrderBook('SOL/USDC');
+      await book;
+      const orders = maker.watchOrders('SOL/USDC');
+      // Act
+      const resting = await maker.createOrder('SOL/USDC', 'limit', 'sell', 2, 120);
+      const overWs = await maker.createOrderWs('SOL/USDC', 'limit', 'sell', 1, 121);
+      await eventually(async () => {
+        const kept = maker.orderbooks['SOL/USDC'];
+        const expected = await restBook('SOLUSDC');
+        return (
+          kept !== undefined &&
+          JSON.stringify(kept.asks.slice(0, expected.asks.length)) === JSON.stringify(expected.asks) &&
+          JSON.stringify(kept.bids.slice(0, expected.bids.length)) === JSON.stringify(expected.bids)
+        );
+      }, 'the kept book to equal REST depth');
+      const fill = await taker.createOrder('SOL/USDC', 'market', 'buy', 2);
+      const seen = await orders;
+      await eventually(async () => {
+        const filled = (await maker.watchOrders('SOL/USDC')).find((o) => o.id === resting.id);
+        return filled?.status === 'closed';
+      }, 'the maker’s fill in its order stream');
+      const balance = await maker.fetchBalance();
+      // Assess
+      expect(markets['SOL/USDC']).toMatchObject({ id: 'SOLUSDC', base: 'SOL', quote: 'USDC', spot: true });
+      expect(resting).toMatchObject({ status: 'open', price: 120, amount: 2 });
+      expect(overWs).toMatchObject({ status: 'open', price: 121, amount: 1 });
+      expect(fill).toMatchObject({ status: 'closed', filled: 2 });
+      expect(seen.length).toBeGreaterThan(0);
+      expect(balance.SOL).toMatchObject({ total: 18, used: 1 });
+      const cancel = await maker.cancelOrder(overWs.id as string, 'SOL/USDC');
+      expect(cancel.status).toBe('canceled');
+    } finally {
+      await maker.close();
+      await taker.close();
+    }
+  });
+});
+
+describe('binance (tiagosiebler)', () => {
+  it('reads REST, gets the diff stream and its user data, and places over the WebSocket API', async () => {
+    // Prepare
+    const key = await funded({ SOL: '20', USDC: '5000' });
+    const taker = await funded({ USDC: '5000' });
+    const options = { api_key: key.apiKey, api_secret: key.secretKey, baseUrl: rest };
+    const main = new MainClient(options);
+    const takerRest = new MainClient({ api_key: taker.apiKey, api_secret: taker.secretKey, baseUrl: rest });
+    const streams = new WebsocketClient({ ...options, wsUrl: `${ws}?path=` });
+    const wsApi = new WebsocketAPIClient({ ...options, wsUrl: `${ws}?path=` });
+    const events: Record<string, unknown>[] = [];
+    streams.on('message', (data) => events.push(data as unknown as Record<string, unknown>));
+    try {
+      // Act
+      const info = await main.getExchangeInfo({ symbol: 'SOLUSDC' });
+      await streams.subscribeSpotUserDataStream();
+      await streams.subscribe(['solusdc@depth@100ms'], 'main');
+      const placed = await wsApi.submitNewSpotOrder({
+        symbol: 'SOLUSDC',
+        side: 'SELL',
+        type: 'LIMIT',
+        timeInForce: 'GTC',
+        quantity: '1',
+        price: '130.00',
+        // The SDK leaves the timestamp, which Binance requires, to the caller.
+        timestamp: Date.now(),
+      } as Parameters<typeof wsApi.submitNewSpotOrder>[0]);
+      const filled = await takerRest.submitNewOrder({
+        symbol: 'SOLUSDC',
+        side: 'BUY',
+        type: 'MARKET',
+        quantity: 1,
+      });
+      await eventually(
+        () => events.some((e) => e.e === 'executionReport' && e.X === 'FILLED'),
+        'the fill as an executionReport',
+      );
+      await eventually(() => events.some((e) => e.e === 'outboundAccountPosition'), 'the balance event');
+      const account = await main.getAccountInformation();
+      // Assess
+      expect(info.symbols.map((s) => s.symbol)).toEqual(['SOLUSDC']);
+      expect(placed.result).toMatchObject({ symbol: 'SOLUSDC', status: 'NEW' });
+      expect(filled).toMatchObject({ status: 'FILLED' });
+      expect(events.some((e) => e.e === 'depthUpdate')).toBe(true);
+      expect(account.balances.find((b) => b.asset === 'SOL')).toMatchObject({
+        free: expect.stringMatching(/^19/),
+      });
+    } finally {
+      streams.closeAll(true);
+      await wsApi.getWSClient().closeAll(true);
+    }
+  });
+});
