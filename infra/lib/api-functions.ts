@@ -37,8 +37,11 @@ export class ApiFunctions {
     this.roles = new FunctionRoles(scope, 'function-roles');
   }
 
-  /** The function of `group`, with `description` (cut to Lambda's 256 characters). */
-  add(group: RouteFunction<HandlerRef>, description: string): lambda.IFunction {
+  /**
+   * The function of `group`, with `description` (cut to Lambda's 256 characters) and
+   * `reservedConcurrency` when given.
+   */
+  add(group: RouteFunction<HandlerRef>, description: string, reservedConcurrency?: number): lambda.IFunction {
     const { state } = this;
     const sends = sendsCommands(group.handlerModule);
     const drops = dropsConnections(group.handlerModule);
@@ -60,6 +63,7 @@ export class ApiFunctions {
       ...(sends ? { sendsTo: state.orders } : {}),
       ...(drops ? { managesConnectionsOf: this.connections.stage } : {}),
       roles: this.roles,
+      ...(reservedConcurrency ? { reservedConcurrency } : {}),
       description: description.slice(0, 256),
     }).function;
     this.functions.set(group.id, fn);

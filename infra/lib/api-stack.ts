@@ -4,6 +4,7 @@
  * and the UI's `config.json` (with the WebSocket stack's URL).
  */
 
+import { MARKET_DATA_ROUTES } from '@exchange/functions/http/market-data-routes';
 import { HTTP_ROUTES, type HttpRoute } from '@exchange/functions/http-routes';
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
@@ -16,11 +17,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import type { Construct } from 'constructs';
 import { ApiFunctions } from './api-functions.js';
-import { secretsReadBy } from './bundle-graph.js';
+import { queriesDatabase, secretsReadBy } from './bundle-graph.js';
 import { customDomain } from './constructs/custom-domain.js';
 import { ExchangeFunction } from './constructs/exchange-function.js';
 import type { FrontendStack } from './frontend-stack.js';
-import { groupRoutesByHandler } from './route-functions.js';
+import { groupRoutesByHandler, type RouteFunction } from './route-functions.js';
 import type { StateStack } from './state-stack.js';
 import type { WebSocketStack } from './websocket-stack.js';
 
@@ -55,6 +56,34 @@ const ACCESS_LOG_FORMAT = JSON.stringify({
 
 function methodOf(route: HttpRoute): apigwv2.HttpMethod {
   return apigwv2.HttpMethod[route.method];
+}
+
+/**
+ * Whether the function of `group` answers anyone's market-data queries (no key needed)
+ * from PostgreSQL: its concurrency is capped, so a burst of history queries cannot take
+ * the database's connections from the engine and the DB processor.
+ */
+export function isPublicQueryFunction(group: RouteFunction<HttpRoute>): boolean {
+  return (
+    group.routes.every((route) => MARKET_DATA_ROUTES.includes(route)) && queriesDatabase(group.handlerModule)
+  );
+}
+
+/**
+ * The throttle of a route whose function has reserved concurrency `c`: a burst of `c`
+ * and `c` × 10 requests per second (queries answer within about 100 ms), so requests
+ * beyond what the reserved instances serve get API Gateway's 429 rather than a Lambda
+ * throttle, which an HTTP API answers with 500.
+ */
+export function queryThrottle(config: { readonly publicQueryConcurrency: number }): {
+  readonly ThrottlingBurstLimit: number;
+  readonly ThrottlingRateLimit: number;
+} {
+  // CloudFormation's names: `RouteSettings` is plain JSON to the L1 construct.
+  return {
+    ThrottlingBurstLimit: config.publicQueryConcurrency,
+    ThrottlingRateLimit: config.publicQueryConcurrency * 10,
+  };
 }
 
 /** The REST face of the exchange. */
@@ -108,8 +137,19 @@ export class ApiStack extends Stack {
       ...(httpDomain ? { domainMapping: { domainName: httpDomain } } : {}),
     });
     const functions = new ApiFunctions(this, state, webSocket.connections);
+    const routeThrottles: Record<string, ReturnType<typeof queryThrottle>> = {};
     for (const group of groupRoutesByHandler(this.httpRoutes)) {
-      const fn = functions.add(group, group.routes.map((r) => `${r.method} ${r.path}`).join(', '));
+      const capped = isPublicQueryFunction(group) && config.publicQueryConcurrency > 0;
+      const fn = functions.add(
+        group,
+        group.routes.map((r) => `${r.method} ${r.path}`).join(', '),
+        capped ? config.publicQueryConcurrency : undefined,
+      );
+      // A throttled Lambda would answer 500: the route's own throttle answers 429 first.
+      if (capped) {
+        for (const route of group.routes)
+          routeThrottles[`${route.method} ${route.path}`] = queryThrottle(config);
+      }
       const integration = new integrations.HttpLambdaIntegration(`${group.id}-integration`, fn, {
         timeout: Duration.seconds(group.timeoutSeconds),
       });
@@ -124,6 +164,9 @@ export class ApiStack extends Stack {
           this.httpApi.addRoutes({ path: route.path, methods: [methodOf(route)], integration });
         }
       }
+    }
+    if (Object.keys(routeThrottles).length > 0) {
+      (this.httpStage.node.defaultChild as apigwv2.CfnStage).routeSettings = routeThrottles;
     }
     this.httpUrl = httpDomain ? `https://${config.apiDomain?.domainName}` : (this.httpStage.url as string);
 

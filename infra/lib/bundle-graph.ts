@@ -76,3 +76,8 @@ export function sendsCommands(handlerModule: string): boolean {
 export function dropsConnections(handlerModule: string): boolean {
   return bundledFiles(handlerModule).has(DROP_CONNECTIONS_MODULE);
 }
+
+/** Whether the handler module's code can query PostgreSQL (it reads `DATABASE_URL`). */
+export function queriesDatabase(handlerModule: string): boolean {
+  return bundledFiles(handlerModule).has(SECRET_READERS.DATABASE_URL as string);
+}

@@ -34,6 +34,12 @@ export interface StageConfig {
   readonly database: DatabaseChoice;
   /** `-c openSignup=true` serves `POST /api/v1/accounts` in a cloud stage. */
   readonly openSignup: boolean;
+  /**
+   * Reserved concurrency of each public market-data function that queries PostgreSQL
+   * (`-c publicQueryConcurrency=…`; 0 reserves none): a burst of history queries holds
+   * at most functions × this × the pool size (`PG_POOL_MAX`) database connections.
+   */
+  readonly publicQueryConcurrency: number;
   /** Steady-state and burst requests per second of the HTTP API stage. */
   readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
   readonly logRetentionDays: number;
@@ -99,6 +105,9 @@ export function stageConfig(node: Node): StageConfig {
   const natGateways = Number(text(node, 'natGateways') ?? (isProduction ? 2 : 1));
   if (!Number.isInteger(natGateways) || natGateways < 0)
     throw new Error('natGateways must be a whole number');
+  const publicQueryConcurrency = Number(text(node, 'publicQueryConcurrency') ?? (isProduction ? 10 : 2));
+  if (!Number.isInteger(publicQueryConcurrency) || publicQueryConcurrency < 0)
+    throw new Error('publicQueryConcurrency must be a whole number');
   return {
     stage,
     isProduction,
@@ -114,6 +123,7 @@ export function stageConfig(node: Node): StageConfig {
           multiAz: isProduction,
         },
     openSignup: flag(node, 'openSignup', !isProduction),
+    publicQueryConcurrency,
     throttle: isProduction ? { rateLimit: 5_000, burstLimit: 10_000 } : { rateLimit: 500, burstLimit: 1_000 },
     logRetentionDays: isProduction ? 90 : 7,
     ...(apiDomain ? { apiDomain } : {}),

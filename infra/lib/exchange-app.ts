@@ -14,6 +14,7 @@ import { type StageConfig, stageConfig } from './config.js';
 import { DbProcessorStack } from './db-processor-stack.js';
 import { EngineStack } from './engine-stack.js';
 import { FrontendStack } from './frontend-stack.js';
+import { acknowledgeNagFindings } from './nag-acknowledgements.js';
 import { OperationsStack } from './operations-stack.js';
 import { StateStack } from './state-stack.js';
 import { WebSocketStack } from './websocket-stack.js';
@@ -91,5 +92,7 @@ export function addExchangeStacks(scope: Construct): ExchangeStacks {
     ...tags,
     description: 'Exchange: dashboard, alarms, URLs',
   });
-  return { config, state, frontend, webSocket, api, engine, dbProcessor, operations };
+  const stacks = { config, state, frontend, webSocket, api, engine, dbProcessor, operations };
+  acknowledgeNagFindings(stacks);
+  return stacks;
 }

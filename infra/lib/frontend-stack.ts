@@ -52,6 +52,8 @@ export interface FrontendStackProps extends StackProps {
 export class FrontendStack extends Stack {
   /** The private bucket of the static files. */
   public readonly bucket: s3.Bucket;
+  /** Where the site bucket and CloudFront write their access logs. */
+  public readonly accessLogs: s3.Bucket;
   /** The CloudFront distribution in front of it. */
   public readonly distribution: cloudfront.Distribution;
   /** `https://…cloudfront.net` (or the custom domain): the origin the APIs allow. */
@@ -63,10 +65,23 @@ export class FrontendStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     this.assetDir = config.frontendAssetDir;
+    // The bucket's server access logs and CloudFront's standard logs. CloudFront writes
+    // them with an ACL, so this bucket (and only this one) lets the writer own objects.
+    this.accessLogs = new s3.Bucket(this, 'access-logs', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
+      lifecycleRules: [{ expiration: Duration.days(config.logRetentionDays) }],
+      removalPolicy: config.isProduction ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      autoDeleteObjects: !config.isProduction,
+    });
     this.bucket = new s3.Bucket(this, 'site', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: 'site/',
       removalPolicy: RemovalPolicy.DESTROY,
       autoDeleteObjects: true,
     });
@@ -103,6 +118,9 @@ export class FrontendStack extends Stack {
           }
         : {}),
       defaultRootObject: 'index.html',
+      enableLogging: true,
+      logBucket: this.accessLogs,
+      logFilePrefix: 'cdn/',
       defaultBehavior: {
         origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,

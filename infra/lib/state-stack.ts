@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { EVENTS_QUEUE, ORDERS_QUEUE, QUEUE_DEFINITIONS } from '@exchange/protocol';
 import { CustomResource, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -82,19 +83,16 @@ export class StateStack extends Stack {
       ],
       gatewayEndpoints: { s3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
     });
-    // SQS, secrets, image pulls and logs stay inside the VPC; the NAT carries the rest
-    // (the WebSocket management API, an external TimescaleDB).
-    if (config.interfaceEndpoints) {
-      for (const [name, service] of [
-        ['sqs', ec2.InterfaceVpcEndpointAwsService.SQS],
-        ['secrets-manager', ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER],
-        ['ecr', ec2.InterfaceVpcEndpointAwsService.ECR],
-        ['ecr-docker', ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER],
-        ['logs', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS],
-      ] as const) {
-        this.vpc.addInterfaceEndpoint(name, { service, privateDnsEnabled: true });
-      }
-    }
+    // Every accepted and rejected flow, for the investigation after an incident.
+    this.vpc.addFlowLog('flow-log', {
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(
+        new logs.LogGroup(this, 'flow-logs', {
+          retention: config.logRetentionDays as logs.RetentionDays,
+          removalPolicy,
+        }),
+      ),
+      trafficType: ec2.FlowLogTrafficType.ALL,
+    });
 
     this.functionsSecurityGroup = new ec2.SecurityGroup(this, 'functions-security-group', {
       vpc: this.vpc,
@@ -105,6 +103,27 @@ export class StateStack extends Stack {
       description: 'Engine and fan-out tasks',
     });
     const clients = [this.functionsSecurityGroup, this.engineSecurityGroup];
+
+    // SQS, secrets, image pulls and logs stay inside the VPC; the NAT carries the rest
+    // (the WebSocket management API, an external TimescaleDB). The endpoints admit the
+    // functions and the tasks only, not the whole VPC range.
+    if (config.interfaceEndpoints) {
+      for (const [name, service] of [
+        ['sqs', ec2.InterfaceVpcEndpointAwsService.SQS],
+        ['secrets-manager', ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER],
+        ['ecr', ec2.InterfaceVpcEndpointAwsService.ECR],
+        ['ecr-docker', ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER],
+        ['logs', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS],
+      ] as const) {
+        const endpoint = this.vpc.addInterfaceEndpoint(name, {
+          service,
+          privateDnsEnabled: true,
+          open: false,
+        });
+        for (const client of clients)
+          endpoint.connections.allowDefaultPortFrom(client, 'HTTPS to the endpoint');
+      }
+    }
 
     this.redis = new RedisReplicationGroup(this, 'redis', {
       vpc: this.vpc,

@@ -5,11 +5,13 @@
 import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MARKET_DATA_ROUTES } from '@exchange/functions/http/market-data-routes';
 import { HTTP_ROUTES } from '@exchange/functions/http-routes';
 import { WS_ROUTES } from '@exchange/functions/ws-routes';
 import { EVENTS_QUEUE, ORDERS_QUEUE, QUEUE_DEFINITIONS } from '@exchange/protocol';
 import { type Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { isPublicQueryFunction } from '../lib/api-stack.js';
 import { dropsConnections, sendsCommands } from '../lib/bundle-graph.js';
 import { PLACEHOLDER_FRONTEND_DIR } from '../lib/config.js';
 import { groupRoutesByHandler } from '../lib/route-functions.js';
@@ -185,6 +187,35 @@ describe('network and state', () => {
     });
     for (const [, secret] of resources(app.state, 'AWS::SecretsManager::Secret')) {
       expect(secret.Properties.SecretString).toBeUndefined();
+    }
+  });
+
+  it('logs every flow of the VPC', () => {
+    template(app.state).hasResourceProperties('AWS::EC2::FlowLog', {
+      ResourceType: 'VPC',
+      TrafficType: 'ALL',
+      LogDestinationType: 'cloud-watch-logs',
+    });
+  });
+
+  it('admits only the functions and the tasks to the interface endpoints, on HTTPS', () => {
+    const endpointGroups = resources(app.state, 'AWS::EC2::VPCEndpoint')
+      .filter(([, r]) => r.Properties.VpcEndpointType === 'Interface')
+      .map(([, r]) => JSON.stringify(r.Properties.SecurityGroupIds));
+    expect(endpointGroups).toHaveLength(5);
+    const clients = [app.state.functionsSecurityGroup, app.state.engineSecurityGroup].map((g) =>
+      JSON.stringify(app.state.resolve(g.securityGroupId)),
+    );
+    const ingress = resources(app.state, 'AWS::EC2::SecurityGroupIngress').filter(([, r]) =>
+      endpointGroups.some((groups) => groups.includes(JSON.stringify(r.Properties.GroupId))),
+    );
+    expect(ingress).toHaveLength(10);
+    for (const [, rule] of ingress) {
+      expect(rule.Properties.FromPort).toBe(443);
+      expect(clients).toContain(JSON.stringify(rule.Properties.SourceSecurityGroupId));
+    }
+    for (const [, group] of resources(app.state, 'AWS::EC2::SecurityGroup')) {
+      expect(JSON.stringify(group.Properties.SecurityGroupIngress ?? [])).not.toContain('CidrIp');
     }
   });
 
@@ -404,6 +435,61 @@ describe('API', () => {
     }
   });
 
+  it('caps the concurrency of the public market-data functions that query PostgreSQL, and of no other', () => {
+    const publicModules = new Set(MARKET_DATA_ROUTES.map((route) => route.handler));
+    const capped: string[] = [];
+    const uncappedPublicQueries: string[] = [];
+    for (const stack of [app.api, app.webSocket]) {
+      for (const [, fn] of exchangeFunctions(stack)) {
+        const path = String(fn.Metadata?.['aws:cdk:path']);
+        const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+        const group = groupRoutesByHandler(HTTP_ROUTES).find(
+          (g) => path === `${stack.stackName}/${g.id}/function/Resource`,
+        );
+        const publicQuery =
+          group !== undefined &&
+          publicModules.has(group.handlerModule) &&
+          env.DATABASE_URL_SECRET_ARN !== undefined;
+        const reserved = fn.Properties.ReservedConcurrentExecutions;
+        if (reserved !== undefined) {
+          expect(reserved).toBe(app.config.publicQueryConcurrency);
+          capped.push(path);
+        }
+        if (publicQuery && reserved === undefined) uncappedPublicQueries.push(path);
+      }
+    }
+    expect(uncappedPublicQueries).toEqual([]);
+    expect(capped).toContain('Exchange-dev-Api/http-v3-market-data-klines/function/Resource');
+    expect(capped).toContain('Exchange-dev-Api/http-v3-rolling-window-avg-price/function/Resource');
+    expect(capped.filter((path) => !/\/http-v[13]-(market-data|rolling-window)-/.test(path))).toEqual([]);
+  });
+
+  it('throttles each capped route at the stage, so a burst gets 429 before a Lambda throttle (500)', () => {
+    const stage = Object.values(template(app.api).findResources('AWS::ApiGatewayV2::Stage'))[0] as {
+      Properties: { RouteSettings?: Record<string, unknown> };
+    };
+    const settings = stage.Properties.RouteSettings ?? {};
+    const capped = groupRoutesByHandler(HTTP_ROUTES)
+      .filter((group) => isPublicQueryFunction(group))
+      .flatMap((group) => group.routes.map((route) => `${route.method} ${route.path}`));
+    expect(capped).toContain('GET /api/v3/klines');
+    expect(Object.keys(settings).sort()).toEqual([...capped].sort());
+    for (const key of capped) {
+      expect(settings[key]).toEqual({
+        ThrottlingBurstLimit: app.config.publicQueryConcurrency,
+        ThrottlingRateLimit: app.config.publicQueryConcurrency * 10,
+      });
+    }
+  });
+
+  it('reserves no concurrency with -c publicQueryConcurrency=0', () => {
+    const { api } = synthesizedApp({ publicQueryConcurrency: '0' });
+
+    expect(
+      exchangeFunctions(api).filter(([, fn]) => fn.Properties.ReservedConcurrentExecutions !== undefined),
+    ).toEqual([]);
+  });
+
   it('settles withdrawals every minute', () => {
     template(app.api).hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
   });
@@ -559,6 +645,18 @@ describe('frontend', () => {
       PublicAccessBlockConfiguration: Match.objectLike({ BlockPublicAcls: true }),
     });
     template(app.frontend).resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+  });
+
+  it("logs the UI bucket's requests and CloudFront's into the access-log bucket", () => {
+    const logs = app.frontend.resolve(app.frontend.accessLogs.bucketName);
+    template(app.frontend).hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: { DestinationBucketName: logs, LogFilePrefix: 'site/' },
+    });
+    template(app.frontend).hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Logging: Match.objectLike({ Bucket: Match.anyValue(), Prefix: 'cdn/' }),
+      }),
+    });
   });
 
   it('deploys the placeholder page when frontend/out is not built', () => {

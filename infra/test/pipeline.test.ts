@@ -103,7 +103,7 @@ describe('the pipeline', () => {
     });
   });
 
-  it('runs npm ci, the type check, lint and every test before cdk synth', () => {
+  it('runs npm ci, the type check, lint, the unused-code check and every test before cdk synth', () => {
     const commands = buildCommands(project(pipeline.template, 'Synth'));
     const ciRun = commands.indexOf('bash .ci/run');
     const synth = commands.findIndex((c) => c.startsWith('npx cdk synth'));
@@ -115,7 +115,7 @@ describe('the pipeline', () => {
     const rootScripts = (
       JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
     ).scripts;
-    expect(rootScripts.test).toBe('npm run typecheck && npm run lint && npm run test:unit');
+    expect(rootScripts.test).toBe('npm run typecheck && npm run lint && npm run knip && jest');
   });
 
   it('synthesizes itself with the context it was deployed with, into the assembly it deploys', () => {

@@ -4,8 +4,10 @@
  * exchange, unchanged but for their base URLs: REST, a public stream (the order book
  * kept from the diff stream equals REST depth), the user data stream (an order placed
  * and filled shows up as execution reports and balance events) and order entry over the
- * WebSocket API. (The book kept from the diff stream is checked with ccxt, which keeps
- * one; the SDK only delivers the `depthUpdate` events.)
+ * WebSocket API; with ccxt, a stop-limit that waits and then fires, and orders edited with
+ * its `editOrder` (cancel-replace), with the exact amounts locked. (The book kept from the
+ * diff stream is checked with ccxt, which keeps one; the SDK only delivers the `depthUpdate`
+ * events.)
  */
 import { createHmac } from 'node:crypto';
 import { MainClient, WebsocketAPIClient, WebsocketClient } from 'binance';
@@ -129,6 +131,74 @@ describe('ccxt (binance, pro)', () => {
     } finally {
       await maker.close();
       await taker.close();
+    }
+  });
+
+  /** One asset's balance as `GET /api/v3/account` sends it: exact decimal strings. */
+  async function held(exchange: Awaited<ReturnType<typeof client>>, asset: string) {
+    const { info } = await exchange.fetchBalance();
+    const balances = (info as { balances: { asset: string; free: string; locked: string }[] }).balances;
+    const row = balances.find((b) => b.asset === asset);
+    return { free: row?.free, locked: row?.locked };
+  }
+
+  it('places a stop-limit that waits, and edits orders by cancel-replace with exact locks', async () => {
+    // Prepare: a trade at 100 gives the market a last price for stops to wait below.
+    const seller = await client(await funded({ SOL: '20' }));
+    const buyer = await client(await funded({ USDC: '5000' }));
+    try {
+      await buyer.createOrder('SOL/USDC', 'limit', 'buy', 1, 100);
+      const tape = await seller.createOrder('SOL/USDC', 'limit', 'sell', 1, 100);
+      // Act
+      const stop = await seller.createOrder('SOL/USDC', 'limit', 'sell', 2, 89, { triggerPrice: 90 });
+      const waiting = await seller.fetchOpenOrders('SOL/USDC');
+      const lockedByStop = await held(seller, 'SOL');
+      const edited = await seller.editOrder(stop.id as string, 'SOL/USDC', 'limit', 'sell', 3, 88, {
+        stopPrice: 91,
+      });
+      const afterEdit = await seller.fetchOpenOrders('SOL/USDC');
+      const replaced = await seller.fetchOrder(stop.id as string, 'SOL/USDC');
+      const lockedByEdit = await held(seller, 'SOL');
+      const bid = await buyer.createOrder('SOL/USDC', 'limit', 'buy', 1, 50);
+      const lockedByBid = await held(buyer, 'USDC');
+      const rebid = await buyer.editOrder(bid.id as string, 'SOL/USDC', 'limit', 'buy', 2.5, 40.01);
+      const lockedByRebid = await held(buyer, 'USDC');
+      const bids = await buyer.fetchOpenOrders('SOL/USDC');
+      // A trade at 91 fires the edited stop: a limit sell of 3 at 88, resting (no bid reaches it).
+      await buyer.createOrder('SOL/USDC', 'limit', 'buy', 1, 91);
+      await seller.createOrder('SOL/USDC', 'limit', 'sell', 1, 91);
+      const fired = await seller.fetchOrder(edited.id as string, 'SOL/USDC');
+      const lockedWhenFired = await held(seller, 'SOL');
+      // Assess
+      expect(tape).toMatchObject({ status: 'closed', filled: 1, average: 100 });
+      expect(stop).toMatchObject({ status: 'open', type: 'limit', side: 'sell', price: 89, amount: 2 });
+      expect(stop.triggerPrice).toBe(90);
+      expect(stop.info).toMatchObject({ type: 'STOP_LOSS_LIMIT', stopPrice: '90.00', workingTime: -1 });
+      expect(waiting).toHaveLength(1);
+      expect(waiting[0]).toMatchObject({ id: stop.id, status: 'open', triggerPrice: 90, filled: 0 });
+      expect(waiting[0]?.info).toMatchObject({ type: 'STOP_LOSS_LIMIT', isWorking: false, workingTime: -1 });
+      expect(lockedByStop).toEqual({ free: '17.00000000', locked: '2.00000000' });
+      expect(edited).toMatchObject({ status: 'open', side: 'sell', price: 88, amount: 3, triggerPrice: 91 });
+      expect(edited.id).not.toBe(stop.id);
+      expect(edited.info).toMatchObject({ type: 'STOP_LOSS_LIMIT', stopPrice: '91.00' });
+      expect(afterEdit.map((o) => o.id)).toEqual([edited.id]);
+      expect(afterEdit[0]).toMatchObject({ price: 88, amount: 3, triggerPrice: 91 });
+      expect(replaced.status).toBe('canceled');
+      expect(lockedByEdit).toEqual({ free: '16.00000000', locked: '3.00000000' });
+      expect(lockedByBid).toEqual({ free: '4850.000000', locked: '50.000000' });
+      expect(rebid).toMatchObject({ status: 'open', side: 'buy', price: 40.01, amount: 2.5 });
+      expect(bids.map((o) => o.id)).toEqual([rebid.id]);
+      // 2.5 × 40.01 = 100.025 USDC, exactly.
+      expect(lockedByRebid).toEqual({ free: '4799.975000', locked: '100.025000' });
+      expect(fired).toMatchObject({ status: 'open', price: 88, amount: 3, filled: 0, triggerPrice: 91 });
+      expect(fired.info).toMatchObject({ type: 'STOP_LOSS_LIMIT', isWorking: true });
+      expect((fired.info as { workingTime: number }).workingTime).toBeGreaterThan(0);
+      expect(lockedWhenFired).toEqual({ free: '15.00000000', locked: '3.00000000' });
+    } finally {
+      await seller.cancelAllOrders('SOL/USDC').catch(() => undefined);
+      await buyer.cancelAllOrders('SOL/USDC').catch(() => undefined);
+      await seller.close();
+      await buyer.close();
     }
   });
 });

@@ -8,6 +8,7 @@ import {
   PayloadTooLargeException,
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
+import { WS_API_METHOD_NAMES } from '@exchange/functions/ws/api-method-names';
 import { WS_ROUTES } from '@exchange/functions/ws-routes';
 import WebSocket from 'ws';
 import {
@@ -365,9 +366,18 @@ describe('WebSocket API emulator: messages', () => {
     // Act
     socket.send('{"method":"SUBSCRIBE"}');
     const answer = JSON.parse(await nextMessage(socket));
-    // Assess: the table's routes, and its SUBSCRIBE handler answering a request without params
+    // Assess: the table's routes (the stream routes and one per WebSocket API method), and its
+    // SUBSCRIBE handler answering a request without params
     expect(table.map((r) => r.routeKey).sort()).toEqual(
-      ['$connect', '$default', '$disconnect', 'LIST_SUBSCRIPTIONS', 'SUBSCRIBE', 'UNSUBSCRIBE'].sort(),
+      [
+        '$connect',
+        '$default',
+        '$disconnect',
+        'LIST_SUBSCRIPTIONS',
+        'SUBSCRIBE',
+        'UNSUBSCRIBE',
+        ...WS_API_METHOD_NAMES,
+      ].sort(),
     );
     expect(answer).toMatchObject({ error: { code: expect.any(Number) } });
   });

@@ -293,6 +293,13 @@ export function openOrderField(order: OpenOrder): string {
     order.orderListId ?? -1,
     order.listClientOrderId ?? null,
   ];
+  // The stop and list terms the reader defaults are left out from the end: a plain order
+  // (most of them) is written as before they existed, about 30 bytes shorter.
+  const defaults: readonly unknown[] = [null, 0, order.createdAt, -1, null];
+  const first = tuple.length - defaults.length;
+  let length = tuple.length;
+  while (length > first && tuple[length - 1] === defaults[length - 1 - first]) length--;
+  tuple.length = length;
   return JSON.stringify(tuple);
 }
 

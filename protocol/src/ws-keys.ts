@@ -233,7 +233,7 @@ export function combinedStreamName(canonical: string): string {
 
 /**
  * One stream, parsed. `name` is canonical: the form stored in the registry and used by
- * the fan-out — the seed's names with the market's own symbol (`trades@SOL_USDC`,
+ * the fan-out — the native names with the market's own symbol (`trades@SOL_USDC`,
  * `kline@SOL_USDC_1m`), Binance's with the lower-case symbol (`solusdc@depth@100ms`),
  * and `account@{accountId}` for the private stream.
  */
@@ -283,7 +283,7 @@ export type WsStreamError = 'UNKNOWN_STREAM' | 'AUTH_REQUIRED';
 export const WS_ACCOUNT_STREAM = 'account';
 
 /**
- * The stream a client's name means: the seed's names (`trades@SOL_USDC`,
+ * The stream a client's name means: the native names (`trades@SOL_USDC`,
  * `depth@SOL_USDC`, `ticker@SOL_USDC`, `bookTicker@SOL_USDC`, `kline@SOL_USDC_1m`,
  * `account`) and Binance's (`solusdc@trade`, `solusdc@depth`, `solusdc@depth@100ms`,
  * `solusdc@ticker`, `solusdc@miniTicker`, `solusdc@avgPrice`, `solusdc@kline_1m`,

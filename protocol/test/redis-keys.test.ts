@@ -99,6 +99,31 @@ describe('account read-model hashes', () => {
     expect(Object.keys(model.orders[0] ?? {})).toEqual(Object.keys(openOrder(3)));
   });
 
+  it('writes a plain order without the stop and list terms, and reads back each term it wrote', () => {
+    // Prepare: a plain order, a waiting stop in a list, and one term set alone
+    const plain = openOrder(7);
+    const stop: OpenOrder = {
+      ...openOrder(8),
+      orderType: 'STOP_LOSS_LIMIT',
+      stopPrice: '95.00',
+      trailingDelta: 0,
+      workingTime: -1,
+      orderListId: 4,
+      listClientOrderId: 'oco-1',
+    };
+    const trailing: OpenOrder = { ...openOrder(9), trailingDelta: 150 };
+
+    // Act
+    const fields = { '7': openOrderField(plain), '8': openOrderField(stop), '9': openOrderField(trailing) };
+    const model = openOrdersReadModelOf('a-1', { ...fields, seq: '1' });
+
+    // Assess
+    expect(JSON.parse(fields['7'])).toHaveLength(15);
+    expect(JSON.parse(fields['8'])).toHaveLength(20);
+    expect(JSON.parse(fields['9'])).toHaveLength(17);
+    expect(model.orders).toEqual([plain, stop, trailing]);
+  });
+
   it('reads an absent key (an empty hash) as the empty state at seq 0', () => {
     // Act & Assess
     expect(openOrdersReadModelOf('a-2', {})).toEqual({ accountId: 'a-2', seq: 0, orders: [] });

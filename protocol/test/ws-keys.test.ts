@@ -51,7 +51,7 @@ describe('parseStreamName', () => {
     expect(parsed).toMatchObject({ ok: true, stream: { name, kind, face } });
   });
 
-  it('gives depth speeds: the seed name and @100ms fast, Binance @depth slow', () => {
+  it('gives depth speeds: the native name and @100ms fast, Binance @depth slow', () => {
     expect(parseStreamName('depth@SOL_USDC', registry)).toMatchObject({ stream: { speed: 'fast' } });
     expect(parseStreamName('solusdc@depth@100ms', registry)).toMatchObject({ stream: { speed: 'fast' } });
     expect(parseStreamName('solusdc@depth', registry)).toMatchObject({ stream: { speed: 'slow' } });

@@ -106,7 +106,7 @@ if (ops === FULL_OPS) {
 } else {
   console.log(`\nQuick check (${ops} ops): not recorded; metric keys keep their full-size names.`);
 }
-if (agg.workloads.some((w) => !w.depthAgree))
+if (agg.workloads.some((w) => w.depthAgree === false))
   console.log('WARNING: the two books ended with different depth.');
 if (values.json) {
   console.log(JSON.stringify({ bench: 'engine', node: host.node, cores: host.cores, metrics: m }));

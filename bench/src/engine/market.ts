@@ -16,3 +16,10 @@ export function benchRegistry(): MarketRegistry {
     MARKET_CONFIG.map((m) => (m.symbol === MARKET ? { ...m, minNotional: '0.01' } : m)),
   );
 }
+
+/** Minor units of quote in one lot at one tick of {@link MARKET}. */
+export const QUOTE_PER_TICK_LOT = ((): number => {
+  const market = benchRegistry().market(MARKET);
+  if (market === undefined) throw new Error(`no market ${MARKET}`);
+  return market.quotePerTickLot;
+})();

@@ -1,7 +1,7 @@
 /**
  * One process's share of a mixed workload: resolve it, then time our engine and the peer
  * on the identical command list (throughput, then per-op latency), and check that both
- * books end alike.
+ * books end alike. A workload the peer cannot run (stops, amends) is timed on ours alone.
  */
 import { createOurRunner } from './our-engine.js';
 import { createPeerRunner } from './peer-book.js';
@@ -10,12 +10,18 @@ import { type ResolutionStats, resolveWorkload } from './resolution.js';
 import { compareDepth, type Depth, type DepthCheck, type RunnerFactory } from './runner.js';
 import { type LatencySummary, latencySummary } from './stats.js';
 import { nanosSince, timerOverheadNanos } from './timer.js';
-import type { WorkloadSpec } from './workload.js';
+import { peerCanRun, type WorkloadSpec } from './workload.js';
 
 /** Ops run on a throwaway book before timing, so both engines are JIT-compiled. */
 export const WARMUP_OPS = 100_000;
 
 export type Target = 'ours' | 'peer';
+
+/** One value per engine; `peer` is absent for a workload only ours can run. */
+export interface PerTarget<T> {
+  readonly ours: T;
+  readonly peer?: T;
+}
 
 const FACTORIES: Record<Target, RunnerFactory<ResolvedWorkload>> = {
   ours: createOurRunner,
@@ -33,15 +39,19 @@ export interface MixedRunResult {
   readonly workload: string;
   readonly ops: number;
   readonly run: number;
-  /** Which engine ran first; alternated per run so neither always gets the fresher heap. */
+  /**
+   * Which engine ran first; alternated per run so neither always gets the fresher heap.
+   * Only ours when the peer cannot run the workload.
+   */
   readonly order: readonly Target[];
   readonly resolveSeconds: number;
   readonly resolution: ResolutionStats;
-  readonly throughput: Record<Target, ThroughputResult>;
-  /** Ours / peer, in this process. */
-  readonly ratio: number;
-  readonly depth: DepthCheck;
-  readonly latency: Record<Target, LatencySummary>;
+  readonly throughput: PerTarget<ThroughputResult>;
+  /** Ours / peer, in this process; null without the peer. */
+  readonly ratio: number | null;
+  /** Null without the peer: nothing to compare with. */
+  readonly depth: DepthCheck | null;
+  readonly latency: PerTarget<LatencySummary>;
   readonly timerOverheadNs: number;
 }
 
@@ -83,18 +93,22 @@ export function runMixed(spec: WorkloadSpec, ops: number, run: number): MixedRun
   const resolveStart = process.hrtime.bigint();
   const workload = resolveWorkload(spec, ops);
   const resolveSeconds = nanosSince(resolveStart) / 1e9;
-  const order: Target[] = run % 2 === 0 ? ['ours', 'peer'] : ['peer', 'ours'];
+  const alternated: Target[] = run % 2 === 0 ? ['ours', 'peer'] : ['peer', 'ours'];
+  const order: Target[] = peerCanRun(spec) ? alternated : ['ours'];
 
-  const throughput = {} as Record<Target, ThroughputResult>;
-  const depths = {} as Record<Target, Depth>;
+  const throughputs = new Map<Target, ThroughputResult>();
+  const depths = new Map<Target, Depth>();
   for (const target of order) {
     const { result, depth } = timeThroughput(FACTORIES[target], workload, ops);
-    throughput[target] = result;
-    depths[target] = depth;
+    throughputs.set(target, result);
+    depths.set(target, depth);
   }
-  const latency = {} as Record<Target, LatencySummary>;
-  for (const target of order) latency[target] = timeLatency(FACTORIES[target], workload, ops);
+  const latencies = new Map<Target, LatencySummary>();
+  for (const target of order) latencies.set(target, timeLatency(FACTORIES[target], workload, ops));
 
+  const throughput = perTarget(throughputs);
+  const oursDepth = depths.get('ours') as Depth;
+  const peerDepth = depths.get('peer');
   return {
     workload: spec.name,
     ops,
@@ -103,9 +117,17 @@ export function runMixed(spec: WorkloadSpec, ops: number, run: number): MixedRun
     resolveSeconds,
     resolution: workload.stats,
     throughput,
-    ratio: throughput.ours.opsPerS / throughput.peer.opsPerS,
-    depth: compareDepth(depths.ours, depths.peer),
-    latency,
+    ratio: throughput.peer === undefined ? null : throughput.ours.opsPerS / throughput.peer.opsPerS,
+    depth: peerDepth === undefined ? null : compareDepth(oursDepth, peerDepth),
+    latency: perTarget(latencies),
     timerOverheadNs: timerOverheadNanos(),
   };
+}
+
+/** The values measured per engine; ours is always among them. */
+function perTarget<T>(values: ReadonlyMap<Target, T>): PerTarget<T> {
+  const ours = values.get('ours');
+  if (ours === undefined) throw new Error('our engine was not measured');
+  const peer = values.get('peer');
+  return peer === undefined ? { ours } : { ours, peer };
 }

@@ -2,22 +2,24 @@ import type { OpKind } from './workload.js';
 
 /**
  * A concrete, resolved command list as parallel typed arrays: compact (a million ops
- * in ~16 MB) and cheap to hand to each engine's own command builder before timing.
+ * in ~20 MB) and cheap to hand to each engine's own command builder before timing.
  */
 export interface OpList {
   readonly length: number;
   /** Sequence of op 0; op `i` runs at `firstSeq + i` (our engine's order id). */
   readonly firstSeq: number;
   readonly kind: Uint8Array;
-  /** 1 for buy, 0 for sell; for a cancel, the side of the order it targets. */
+  /** 1 for buy, 0 for sell; for a cancel or an amend, the side of the order it targets. */
   readonly isBuy: Uint8Array;
-  /** Ticks; 0 unless a limit order. */
+  /** Ticks; 0 unless a limit order or a `…_LIMIT` stop. */
   readonly price: Int32Array;
-  /** Lots; 0 for a cancel. */
+  /** Lots; 0 for a cancel; an amend's new quantity (the order's new total). */
   readonly quantity: Int32Array;
-  /** A limit order's own id (its sequence); a cancel's target; 0 for a market order. */
+  /** Ticks; a stop's trigger price, else 0. */
+  readonly stopPrice: Int32Array;
+  /** An order's own id (its sequence); a cancel's or an amend's target; 0 for a market order. */
   readonly orderId: Int32Array;
-  /** Index into the side's account pool: who places the order, or owns a cancel's target. */
+  /** Index into the side's account pool: who places the order, or owns the target. */
   readonly account: Uint16Array;
 }
 
@@ -30,6 +32,7 @@ export function allocateOpList(length: number, firstSeq: number): OpList {
     isBuy: new Uint8Array(length),
     price: new Int32Array(length),
     quantity: new Int32Array(length),
+    stopPrice: new Int32Array(length),
     orderId: new Int32Array(length),
     account: new Uint16Array(length),
   };
@@ -41,6 +44,8 @@ export interface OpFields {
   readonly isBuy: boolean;
   readonly price: number;
   readonly quantity: number;
+  /** 0 when not given. */
+  readonly stopPrice?: number;
   readonly orderId: number;
   readonly account: number;
 }
@@ -51,6 +56,7 @@ export function setOp(list: OpList, i: number, op: OpFields): void {
   list.isBuy[i] = op.isBuy ? 1 : 0;
   list.price[i] = op.price;
   list.quantity[i] = op.quantity;
+  list.stopPrice[i] = op.stopPrice ?? 0;
   list.orderId[i] = op.orderId;
   list.account[i] = op.account;
 }

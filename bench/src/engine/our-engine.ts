@@ -4,8 +4,15 @@
  */
 
 import { Engine } from '@exchange/engine-service/core';
-import type { EngineCommand, EngineDeposit, ExecutionResult } from '@exchange/protocol';
-import { benchRegistry, MARKET } from './market.js';
+import {
+  type EngineCommand,
+  type EngineDeposit,
+  type ExecutionResult,
+  hasLimitPrice,
+  isConditional,
+  type OrderType,
+} from '@exchange/protocol';
+import { benchRegistry, MARKET, QUOTE_PER_TICK_LOT } from './market.js';
 import type { OpList } from './op-list.js';
 import type { ResolvedWorkload } from './resolution.js';
 import type { Depth, Runner } from './runner.js';
@@ -28,34 +35,80 @@ export interface EngineSetup extends AccountPools {
   readonly prefill: OpList;
 }
 
-/** Op `i` of a list as our engine's command. */
+/** The engine's order type of each order-placing op kind. */
+const ORDER_TYPE: Readonly<Record<number, OrderType>> = {
+  [OpKind.LIMIT]: 'LIMIT',
+  [OpKind.MARKET]: 'MARKET',
+  [OpKind.STOP_LOSS]: 'STOP_LOSS',
+  [OpKind.STOP_LOSS_LIMIT]: 'STOP_LOSS_LIMIT',
+  [OpKind.TAKE_PROFIT]: 'TAKE_PROFIT',
+  [OpKind.TAKE_PROFIT_LIMIT]: 'TAKE_PROFIT_LIMIT',
+};
+
+/**
+ * Op `i` of a list as our engine's command. A market-type stop buy is sized by quote
+ * (its lots at its stop price): sized by lots it would lock all the buyer's quote while
+ * it waits, as the engine documents, and starve the buyer's other orders.
+ */
 export function engineCommand(ops: OpList, i: number, pools: AccountPools): EngineCommand {
   const isBuy = ops.isBuy[i] === 1;
   const accountId = (isBuy ? pools.buyers : pools.sellers)[ops.account[i] as number] as string;
-  const kind = ops.kind[i];
+  const kind = ops.kind[i] as number;
+  const orderId = ops.orderId[i] as number;
   if (kind === OpKind.CANCEL) {
+    return { type: 'CANCEL_ORDER', accountId, market: MARKET, orderId, clientOrderId: null };
+  }
+  if (kind === OpKind.AMEND) {
     return {
-      type: 'CANCEL_ORDER',
+      type: 'AMEND_ORDER',
       accountId,
       market: MARKET,
-      orderId: ops.orderId[i] as number,
+      orderId,
       clientOrderId: null,
+      quantity: ops.quantity[i] as number,
+      newClientOrderId: null,
     };
   }
-  const isLimit = kind === OpKind.LIMIT;
+  const orderType = ORDER_TYPE[kind];
+  if (orderType === undefined) throw new Error(`op ${i}: unknown kind ${kind}`);
+  const priced = hasLimitPrice(orderType);
+  const side = isBuy ? 'BUY' : 'SELL';
+  const price = priced ? (ops.price[i] as number) : 0;
+  const timeInForce = priced ? 'GTC' : 'IOC';
+  if (!isConditional(orderType)) {
+    return {
+      type: 'CREATE_ORDER',
+      accountId,
+      market: MARKET,
+      side,
+      orderType,
+      timeInForce,
+      postOnly: false,
+      price,
+      quantity: ops.quantity[i] as number,
+      quoteQuantity: 0,
+      clientOrderId: null,
+      selfTradePrevention: 'EXPIRE_MAKER',
+    };
+  }
+  const stopPrice = ops.stopPrice[i] as number;
+  const lots = ops.quantity[i] as number;
+  const byQuote = isBuy && !priced;
   return {
     type: 'CREATE_ORDER',
     accountId,
     market: MARKET,
-    side: isBuy ? 'BUY' : 'SELL',
-    orderType: isLimit ? 'LIMIT' : 'MARKET',
-    timeInForce: isLimit ? 'GTC' : 'IOC',
+    side,
+    orderType,
+    timeInForce,
     postOnly: false,
-    price: isLimit ? (ops.price[i] as number) : 0,
-    quantity: ops.quantity[i] as number,
-    quoteQuantity: 0,
+    price,
+    quantity: byQuote ? 0 : lots,
+    quoteQuantity: byQuote ? stopPrice * lots * QUOTE_PER_TICK_LOT : 0,
     clientOrderId: null,
     selfTradePrevention: 'EXPIRE_MAKER',
+    stopPrice,
+    trailingDelta: 0,
   };
 }
 

@@ -5,18 +5,29 @@
 
 import { type Verdict, verdictsOf } from '../targets.js';
 import type { HeapResult } from './heap.js';
-import type { MixedRunResult, Target } from './mixed-run.js';
-import { median, type Spread, spread } from './stats.js';
+import type { MixedRunResult, PerTarget, Target, ThroughputResult } from './mixed-run.js';
+import { type LatencySummary, median, type Spread, spread } from './stats.js';
 
 export const TARGETS = {
   'mixed-1M.ratio': { atLeast: 8 },
   'mixed-1M-prefill.ratio': { atLeast: 6 },
   'latency.p999_us': { below: 3 },
   heap_mb_1m_resting: { below: 400 },
+  stops_vs_mixed_ratio: { atLeast: 0.85 },
 } as const satisfies Record<string, { atLeast?: number; below?: number }>;
 
 /** The workload whose latency the `latency.*` metrics report. */
 export const LATENCY_WORKLOAD = 'mixed-1M';
+
+/**
+ * The stops-and-amends workload, timed on our engine against the plain one in the same
+ * repetition (both run one after the other), and the key of that ratio.
+ */
+export const STOPS_VS_MIXED = {
+  key: 'stops_vs_mixed_ratio',
+  workload: 'mixed-stops-1M',
+  baseline: 'mixed-1M',
+} as const;
 
 export interface Metric {
   readonly value: number;
@@ -32,10 +43,12 @@ export interface LatencySpread {
 
 export interface WorkloadAggregate {
   readonly name: string;
-  readonly throughput: Record<Target, Spread>;
-  readonly ratio: Spread;
-  readonly latency: Record<Target, LatencySpread>;
-  readonly depthAgree: boolean;
+  readonly throughput: PerTarget<Spread>;
+  /** Ours / peer; null for a workload only ours runs. */
+  readonly ratio: Spread | null;
+  readonly latency: PerTarget<LatencySpread>;
+  /** Null for a workload only ours runs: there is no second book to compare with. */
+  readonly depthAgree: boolean | null;
   readonly depthDifferences: readonly string[];
   readonly timerOverheadNs: number;
   readonly runs: readonly MixedRunResult[];
@@ -45,6 +58,8 @@ export interface Aggregate {
   readonly ops: number;
   readonly workloads: readonly WorkloadAggregate[];
   readonly heap: Record<Target, Spread>;
+  /** {@link STOPS_VS_MIXED}, one ratio per repetition; null when either workload did not run. */
+  readonly stopsVsMixed: Spread | null;
 }
 
 /** Combines the processes of each workload, and the heap processes. */
@@ -56,30 +71,58 @@ export function aggregate(
   const names = [...new Set(runs.map((r) => r.workload))];
   const workloads = names.map((name): WorkloadAggregate => {
     const mine = runs.filter((r) => r.workload === name);
-    const latencyOf = (t: Target): LatencySpread => ({
-      p50_us: spread(mine.map((r) => r.latency[t].p50_us)),
-      p99_us: spread(mine.map((r) => r.latency[t].p99_us)),
-      p999_us: spread(mine.map((r) => r.latency[t].p999_us)),
-      max_us: spread(mine.map((r) => r.latency[t].max_us)),
+    const withPeer = mine.every((r) => r.throughput.peer !== undefined);
+    const latencyOf = (pick: (r: MixedRunResult) => LatencySummary): LatencySpread => ({
+      p50_us: spread(mine.map((r) => pick(r).p50_us)),
+      p99_us: spread(mine.map((r) => pick(r).p99_us)),
+      p999_us: spread(mine.map((r) => pick(r).p999_us)),
+      max_us: spread(mine.map((r) => pick(r).max_us)),
     });
+    const ours = {
+      throughput: spread(mine.map((r) => r.throughput.ours.opsPerS)),
+      latency: latencyOf((r) => r.latency.ours),
+    };
+    const peer = withPeer
+      ? {
+          throughput: spread(mine.map((r) => (r.throughput.peer as ThroughputResult).opsPerS)),
+          latency: latencyOf((r) => r.latency.peer as LatencySummary),
+        }
+      : undefined;
+    const checks = mine.flatMap((r) => (r.depth === null ? [] : [r.depth]));
     return {
       name,
-      throughput: {
-        ours: spread(mine.map((r) => r.throughput.ours.opsPerS)),
-        peer: spread(mine.map((r) => r.throughput.peer.opsPerS)),
-      },
-      ratio: spread(mine.map((r) => r.ratio)),
-      latency: { ours: latencyOf('ours'), peer: latencyOf('peer') },
-      depthAgree: mine.every((r) => r.depth.agree),
-      depthDifferences: mine.flatMap((r) =>
-        r.depth.firstDifference === null ? [] : [r.depth.firstDifference],
-      ),
+      throughput:
+        peer === undefined ? { ours: ours.throughput } : { ours: ours.throughput, peer: peer.throughput },
+      ratio: withPeer ? spread(mine.map((r) => r.ratio as number)) : null,
+      latency: peer === undefined ? { ours: ours.latency } : { ours: ours.latency, peer: peer.latency },
+      depthAgree: checks.length === 0 ? null : checks.every((c) => c.agree),
+      depthDifferences: checks.flatMap((c) => (c.firstDifference === null ? [] : [c.firstDifference])),
       timerOverheadNs: median(mine.map((r) => r.timerOverheadNs)),
       runs: mine,
     };
   });
   const heapOf = (t: Target): Spread => spread(heaps.filter((h) => h.target === t).map((h) => h.heapMb));
-  return { ops, workloads, heap: { ours: heapOf('ours'), peer: heapOf('peer') } };
+  const stopsRatios = sameRunRatios(runs, STOPS_VS_MIXED.workload, STOPS_VS_MIXED.baseline);
+  return {
+    ops,
+    workloads,
+    heap: { ours: heapOf('ours'), peer: heapOf('peer') },
+    stopsVsMixed: stopsRatios.length === 0 ? null : spread(stopsRatios),
+  };
+}
+
+/**
+ * Our engine's ops/s on `workload` over its ops/s on `baseline`, one ratio per
+ * repetition that ran both: the two run back to back, so the machine's load at that
+ * moment weighs on both alike.
+ */
+export function sameRunRatios(runs: readonly MixedRunResult[], workload: string, baseline: string): number[] {
+  return runs
+    .filter((r) => r.workload === workload)
+    .flatMap((r) => {
+      const base = runs.find((b) => b.workload === baseline && b.run === r.run);
+      return base === undefined ? [] : [r.throughput.ours.opsPerS / base.throughput.ours.opsPerS];
+    });
 }
 
 const round = (value: number, digits: number): number => Number(value.toFixed(digits));
@@ -89,9 +132,12 @@ export function metrics(agg: Aggregate): Record<string, Metric> {
   const out: Record<string, Metric> = {};
   for (const w of agg.workloads) {
     out[`${w.name}.ops_per_s`] = { value: Math.round(w.throughput.ours.median), unit: 'ops/s' };
-    out[`${w.name}.peer_ops_per_s`] = { value: Math.round(w.throughput.peer.median), unit: 'ops/s' };
-    out[`${w.name}.ratio`] = { value: round(w.ratio.median, 2), unit: 'x' };
+    if (w.throughput.peer !== undefined)
+      out[`${w.name}.peer_ops_per_s`] = { value: Math.round(w.throughput.peer.median), unit: 'ops/s' };
+    if (w.ratio !== null) out[`${w.name}.ratio`] = { value: round(w.ratio.median, 2), unit: 'x' };
   }
+  if (agg.stopsVsMixed !== null)
+    out[STOPS_VS_MIXED.key] = { value: round(agg.stopsVsMixed.median, 3), unit: 'x' };
   const latency = agg.workloads.find((w) => w.name === LATENCY_WORKLOAD)?.latency.ours;
   if (latency !== undefined) {
     out['latency.p50_us'] = { value: round(latency.p50_us.median, 3), unit: 'us' };
@@ -130,8 +176,14 @@ export function tables(agg: Aggregate, m: Record<string, Metric>): string {
   const throughputRows: string[][] = [['workload', 'engine', 'min', 'median', 'max', 'unit']];
   for (const w of agg.workloads) {
     throughputRows.push([w.name, 'ours', ...spreadCells(w.throughput.ours, int), 'ops/s']);
-    throughputRows.push([w.name, 'peer', ...spreadCells(w.throughput.peer, int), 'ops/s']);
-    throughputRows.push([w.name, 'ours/peer', ...spreadCells(w.ratio, (n) => fixed(n, 2)), 'x']);
+    if (w.throughput.peer !== undefined)
+      throughputRows.push([w.name, 'peer', ...spreadCells(w.throughput.peer, int), 'ops/s']);
+    if (w.ratio !== null)
+      throughputRows.push([w.name, 'ours/peer', ...spreadCells(w.ratio, (n) => fixed(n, 2)), 'x']);
+    if (w.name === STOPS_VS_MIXED.workload && agg.stopsVsMixed !== null) {
+      const label = `ours/${STOPS_VS_MIXED.baseline}`;
+      throughputRows.push([w.name, label, ...spreadCells(agg.stopsVsMixed, (n) => fixed(n, 3)), 'x']);
+    }
   }
 
   const latencyRows: string[][] = [
@@ -140,6 +192,7 @@ export function tables(agg: Aggregate, m: Record<string, Metric>): string {
   for (const w of agg.workloads) {
     for (const t of ['ours', 'peer'] as const) {
       const l = w.latency[t];
+      if (l === undefined) continue;
       latencyRows.push([
         w.name,
         t,
@@ -176,13 +229,29 @@ export function tables(agg: Aggregate, m: Record<string, Metric>): string {
     const s = r.resolution;
     checkRows.push([
       w.name,
-      w.depthAgree ? 'yes' : 'NO',
-      `${r.depth.bidLevels}/${r.depth.askLevels}`,
+      w.depthAgree === null ? 'ours only' : w.depthAgree ? 'yes' : 'NO',
+      r.depth === null ? '—' : `${r.depth.bidLevels}/${r.depth.askLevels}`,
       int(s.trades),
       `${int(s.maxResting)}/${int(s.restingAtEnd)}`,
       int(s.redrawnCancels),
       `${int(s.limits)}/${int(s.cancels)}/${int(s.markets)}`,
       int(s.marketsExpired),
+    ]);
+  }
+
+  const stopRows: string[][] = [
+    ['workload', 'stops placed', 'stops fired', 'waiting max/end', 'amends', 'amends redrawn'],
+  ];
+  for (const w of agg.workloads) {
+    const s = w.runs[0]?.resolution;
+    if (s === undefined || (s.stops === 0 && s.amends === 0)) continue;
+    stopRows.push([
+      w.name,
+      int(s.stops),
+      int(s.stopsFired),
+      `${int(s.maxWaiting)}/${int(s.waitingAtEnd)}`,
+      int(s.amends),
+      int(s.redrawnAmends),
     ]);
   }
 
@@ -203,6 +272,7 @@ export function tables(agg: Aggregate, m: Record<string, Metric>): string {
     'Checks (untimed; final depth compared in every process; no op rejected or missed)',
     table(checkRows),
     ...depthDifferenceLines(agg),
+    ...(stopRows.length > 1 ? ['', 'Stops and amends (untimed resolution pass)', table(stopRows)] : []),
     '',
     'Targets',
     table(targetRows),

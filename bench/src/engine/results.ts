@@ -63,6 +63,8 @@ function readme(record: RunRecord): string {
     '',
     'Peer: `nodejs-order-book` 10.1.1 on the identical resolved command list. Latency is',
     '`mixed-1M`, one `process.hrtime.bigint()` pair per op, timer cost not subtracted.',
+    '`mixed-stops-1M` (10% stop orders, 5% amends) runs on ours only; `stops_vs_mixed_ratio` is its',
+    "ops/s over `mixed-1M`'s in the same repetition.",
     'Heap: 1,000,000 resting orders, MB = 10^6 bytes.',
     '',
   ].join('\n');

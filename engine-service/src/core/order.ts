@@ -1,5 +1,6 @@
 import type {
   EndReason,
+  EngineCreateOrder,
   EngineOrderEvent,
   OrderStatus,
   OrderType,
@@ -89,41 +90,50 @@ export class Order {
 }
 
 /**
+ * What an order is asked to do, as a create command states it. The market is passed
+ * apart: orders share the registry's symbol string rather than each command's copy.
+ */
+export type OrderTerms = Pick<
+  EngineCreateOrder,
+  | 'side'
+  | 'orderType'
+  | 'timeInForce'
+  | 'postOnly'
+  | 'selfTradePrevention'
+  | 'price'
+  | 'quantity'
+  | 'quoteQuantity'
+  | 'clientOrderId'
+>;
+
+/**
  * Recycles ended orders, so that resting orders — which outlive the young
  * generation — are not allocated and copied by the garbage collector one by one.
  */
 export class OrderPool {
   private readonly free: Order[] = [];
 
-  /** A fresh order in state NEW with nothing filled. */
-  acquire(
-    id: number,
-    account: Account,
-    market: string,
-    side: Side,
-    orderType: OrderType,
-    timeInForce: TimeInForce,
-    postOnly: boolean,
-    selfTradePrevention: SelfTradePrevention,
-    price: number,
-    quantity: number,
-    quoteQuantity: number,
-    clientOrderId: string | null,
-    createdAt: number,
-  ): Order {
+  /**
+   * A fresh order in state NEW with nothing filled, on the given terms.
+   *
+   * The terms are read, not kept: the engine passes the create command itself (it
+   * has every field), so taking an order allocates nothing on the hot path.
+   */
+  acquire(id: number, account: Account, market: string, terms: OrderTerms, createdAt: number): Order {
     const order = this.free.pop() ?? new Order(account);
+    const quantity = terms.quantity;
     order.id = id;
     order.account = account;
     order.market = market;
-    order.side = side;
-    order.orderType = orderType;
-    order.timeInForce = timeInForce;
-    order.postOnly = postOnly;
-    order.selfTradePrevention = selfTradePrevention;
-    order.price = price;
+    order.side = terms.side;
+    order.orderType = terms.orderType;
+    order.timeInForce = terms.timeInForce;
+    order.postOnly = terms.postOnly;
+    order.selfTradePrevention = terms.selfTradePrevention;
+    order.price = terms.price;
     order.quantity = quantity;
-    order.quoteQuantity = quoteQuantity;
-    order.clientOrderId = clientOrderId;
+    order.quoteQuantity = terms.quoteQuantity;
+    order.clientOrderId = terms.clientOrderId;
     order.createdAt = createdAt;
     order.remaining = quantity > 0 ? quantity : Number.POSITIVE_INFINITY;
     order.filledQuantity = 0;

@@ -1,7 +1,7 @@
 /**
  * What clients receive, built once per stream message, whoever receives it. Pure.
  *
- * - Native streams (the seed's names): `{"stream":"trades@SOL_USDC","data":…}` with the
+ * - Native streams (our own names): `{"stream":"trades@SOL_USDC","data":…}` with the
  *   engine's own shapes (`PublicTrade`, `TickerReadModel`, `BookTickerReadModel`,
  *   `AccountUpdate`; depth as {@link MergedDepth}; klines as {@link Candle}).
  * - Binance streams: Binance's payloads unwrapped, as its raw `/ws` endpoint sends them

@@ -213,11 +213,9 @@ export class Sequencer<P = unknown> {
     // Awaited by the append below; until then its failure must not count as unhandled.
     leaseChecked?.catch(() => undefined);
     const commands = messages.map(readCommand);
-    // Only what the window cannot answer and the journal may hold: at light load a
-    // batch of first deliveries makes no round trip to PostgreSQL before it is applied.
-    const lookUp: string[] = [];
-    for (const c of commands) if (c.mayBeJournaled && !this.recent.has(c.requestId)) lookUp.push(c.requestId);
-    const known = await journal.findByRequestIds(lookUp);
+    const known = await journal.findByRequestIds(
+      commands.filter((c) => !this.recent.has(c.requestId)).map((c) => c.requestId),
+    );
 
     // Strictly later than the batch before, even within one millisecond or when the
     // clock steps back: the journal's runs of equal `time` are its batches, which a

@@ -1,13 +1,24 @@
 import fc from 'fast-check';
 import type { Account } from '../../src/core/account.js';
-import { type Order, OrderPool } from '../../src/core/order.js';
+import { type Order, OrderPool, type OrderTerms } from '../../src/core/order.js';
 import { OrderIndex } from '../../src/core/order-index.js';
 
 const pool = new OrderPool();
 const account = { id: 'a' } as Account;
+const terms: OrderTerms = {
+  side: 'BUY',
+  orderType: 'LIMIT',
+  timeInForce: 'GTC',
+  postOnly: false,
+  selfTradePrevention: 'EXPIRE_MAKER',
+  price: 1,
+  quantity: 1,
+  quoteQuantity: 0,
+  clientOrderId: null,
+};
 
 function order(id: number): Order {
-  return pool.acquire(id, account, 'M', 'BUY', 'LIMIT', 'GTC', false, 'EXPIRE_MAKER', 1, 1, 0, null, 0);
+  return pool.acquire(id, account, 'M', terms, 0);
 }
 
 describe('OrderIndex', () => {

@@ -7,12 +7,6 @@ import { formatUnits } from '@exchange/protocol';
 
 const DECIMAL = /^(\d+)(?:\.(\d*))?$/;
 
-/** Decimals of a decimal string (`"0.010"` → 3, `"5"` → 0). */
-export function decimalsOf(text: string): number {
-  const dot = text.indexOf('.');
-  return dot < 0 ? 0 : text.length - dot - 1;
-}
-
 /**
  * `text` as a count of `10^-decimals`, or undefined when it is not a plain
  * non-negative decimal or has non-zero digits past `decimals`.

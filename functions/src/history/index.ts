@@ -4,9 +4,9 @@ export {
   type KlineQuery,
   klines,
   MAX_KLINE_LIMIT,
-  type SeedKline,
+  type NativeKline,
   toBinanceKline,
-  toSeedKline,
+  toNativeKline,
 } from './klines.js';
 export {
   DEFAULT_ORDER_LIMIT,

@@ -135,8 +135,8 @@ export function toBinanceKline(k: Kline): BinanceKline {
   ];
 }
 
-/** The seed frontend's `KLine`: every field a string, `start`/`end` as ISO times. */
-export interface SeedKline {
+/** The native face's `KLine`: every field a string, `start`/`end` as ISO times. */
+export interface NativeKline {
   readonly start: string;
   readonly end: string;
   readonly open: string;
@@ -148,7 +148,7 @@ export interface SeedKline {
   readonly trades: string;
 }
 
-export function toSeedKline(k: Kline): SeedKline {
+export function toNativeKline(k: Kline): NativeKline {
   return {
     start: new Date(k.openTime).toISOString(),
     end: new Date(k.closeTime + 1).toISOString(),

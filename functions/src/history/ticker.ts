@@ -5,7 +5,6 @@
  * the 1-minute candles, never from raw trades.
  */
 import {
-  createMarketRegistry,
   formatUnits,
   KLINE_INTERVAL_MS,
   klineOpenTime,
@@ -15,6 +14,7 @@ import {
   type TickerReadModel,
 } from '@exchange/protocol';
 import { database } from '../db/pool.js';
+import { marketRegistry } from '../markets.js';
 import type { Queryable } from './queryable.js';
 
 interface WindowRow {
@@ -43,7 +43,7 @@ export function ticker24h(
   market: string,
   now: number = Date.now(),
   db: Queryable = database(),
-  registry: MarketRegistry = defaultRegistry(),
+  registry: MarketRegistry = marketRegistry(),
 ): Promise<TickerReadModel | undefined> {
   return tickerOverWindow(market, TICKER_WINDOW_MINUTES, now, db, registry);
 }
@@ -57,7 +57,7 @@ export async function tickerOverWindow(
   minutes: number,
   now: number = Date.now(),
   db: Queryable = database(),
-  registry: MarketRegistry = defaultRegistry(),
+  registry: MarketRegistry = marketRegistry(),
 ): Promise<TickerReadModel | undefined> {
   const m = registry.market(market);
   if (m === undefined) return undefined;
@@ -119,10 +119,4 @@ function percentMilli(change: bigint, open: bigint): bigint {
   const magnitude = numerator < 0n ? -numerator : numerator;
   const rounded = (2n * magnitude + open) / (2n * open);
   return numerator < 0n ? -rounded : rounded;
-}
-
-let registry: MarketRegistry | undefined;
-function defaultRegistry(): MarketRegistry {
-  registry ??= createMarketRegistry();
-  return registry;
 }

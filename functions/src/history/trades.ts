@@ -1,8 +1,9 @@
 /**
  * Trades of a market, and fills of an account, from the `trades` table.
  */
-import { createMarketRegistry, type Fill, type MarketRegistry } from '@exchange/protocol';
+import type { Fill, MarketRegistry } from '@exchange/protocol';
 import { database } from '../db/pool.js';
+import { marketRegistry } from '../markets.js';
 import type { Queryable } from './queryable.js';
 
 /** One trade as the public sees it, plus the orders it matched. */
@@ -111,7 +112,7 @@ export async function fills(
   accountId: string,
   query: FillQuery = {},
   db: Queryable = database(),
-  registry: MarketRegistry = defaultRegistry(),
+  registry: MarketRegistry = marketRegistry(),
 ): Promise<Fill[]> {
   if (query.fromId !== undefined && query.market === undefined) {
     throw new Error('fills: fromId needs a market (trade ids count per market)');
@@ -190,10 +191,4 @@ function toTradeRecord(row: TradeRow): TradeRecord {
     sellOrderId: Number(row.sell_order_id),
     seq: Number(row.seq),
   };
-}
-
-let registry: MarketRegistry | undefined;
-function defaultRegistry(): MarketRegistry {
-  registry ??= createMarketRegistry();
-  return registry;
 }

@@ -54,7 +54,7 @@ const filterFailure = (filter: string) => (): string => `Filter failure: ${filte
 
 /** The API's own errors: authentication, request shape, limits. */
 const API_ERRORS = {
-  // --- authentication (401 on both faces, as the issue asks; Binance clients key off `code`)
+  // --- authentication (401 on both faces; Binance clients key off `code`)
   MISSING_API_KEY: {
     status: 401,
     message: () => 'This endpoint is signed: send your API key in the X-MBX-APIKEY header.',

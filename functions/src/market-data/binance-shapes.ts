@@ -4,9 +4,8 @@
  * are Binance's; decimals stay exact strings.
  */
 import type { BookTickerReadModel, DepthReadModel, Market, TickerReadModel } from '@exchange/protocol';
-import { divideDecimal, formatUnits, padDecimals, zeroWith } from '@exchange/protocol';
+import { binanceSymbol, divideDecimal, formatUnits, padDecimals, zeroWith } from '@exchange/protocol';
 import type { TradeRecord } from '../history/index.js';
-import { binanceSymbolOf } from './symbols.js';
 
 /** Binance prints exchange-info amounts and averages with 8 decimals. */
 export const BINANCE_DECIMALS = 8;
@@ -160,7 +159,7 @@ export function binanceFiltersOf(market: Market): BinanceFilter[] {
 /** A market as `exchangeInfo` lists it: every order type, OCO, trailing stops, cancel-replace, amend. */
 export function toBinanceSymbolInfo(market: Market): BinanceSymbolInfo {
   return {
-    symbol: binanceSymbolOf(market),
+    symbol: binanceSymbol(market.symbol),
     status: 'TRADING',
     baseAsset: market.base.symbol,
     baseAssetPrecision: market.base.decimals,
@@ -332,7 +331,7 @@ const quantityOr = (market: Market, quantity: string | null): string =>
 /** The mini ticker: window statistics only. */
 export function toBinanceMiniTicker(market: Market, ticker: TickerReadModel): BinanceMiniTicker {
   return {
-    symbol: binanceSymbolOf(market),
+    symbol: binanceSymbol(market.symbol),
     openPrice: priceOr(market, ticker.openPrice),
     highPrice: priceOr(market, ticker.highPrice),
     lowPrice: priceOr(market, ticker.lowPrice),
@@ -359,7 +358,7 @@ export function toBinanceTicker24h(
 ): BinanceTicker24h {
   const open = priceOr(market, ticker.openPrice ?? ticker.lastPrice);
   return {
-    symbol: binanceSymbolOf(market),
+    symbol: binanceSymbol(market.symbol),
     priceChange: priceOr(market, ticker.priceChange),
     priceChangePercent: ticker.priceChangePercent ?? zeroWith(3),
     weightedAvgPrice: divideDecimal(ticker.quoteVolume, ticker.volume, BINANCE_DECIMALS),
@@ -390,7 +389,7 @@ export interface BinancePriceTicker {
 
 /** `GET /api/v3/ticker/price`: the last trade's price, zero before the first trade. */
 export function toBinancePriceTicker(market: Market, ticker: TickerReadModel): BinancePriceTicker {
-  return { symbol: binanceSymbolOf(market), price: priceOr(market, ticker.lastPrice) };
+  return { symbol: binanceSymbol(market.symbol), price: priceOr(market, ticker.lastPrice) };
 }
 
 export interface BinanceBookTicker {
@@ -404,7 +403,7 @@ export interface BinanceBookTicker {
 /** `GET /api/v3/ticker/bookTicker`: best bid and ask, zeros for an empty side. */
 export function toBinanceBookTicker(market: Market, book: BookTickerReadModel): BinanceBookTicker {
   return {
-    symbol: binanceSymbolOf(market),
+    symbol: binanceSymbol(market.symbol),
     bidPrice: priceOr(market, book.bidPrice),
     bidQty: quantityOr(market, book.bidQty),
     askPrice: priceOr(market, book.askPrice),

@@ -10,11 +10,7 @@ export {
   tickers24hOf,
 } from './sources.js';
 export {
-  binanceSymbolOf,
-  findMarket,
-  marketRegistry,
   perMarket,
-  resolveMarket,
   resolveMarketList,
   SYMBOL_LIST_RANGE,
   type SymbolSelection,

@@ -1,12 +1,11 @@
 /**
- * The native `/api/v1` market-data shapes: the seed frontend's (`Depth`, `Trade`,
+ * The native `/api/v1` market-data shapes (`Depth`, `Trade`,
  * `Ticker`, `KLine` — every amount a decimal string) plus the market list a UI needs to
  * validate an order form. Pure: no I/O, no clock.
  */
 import type { DepthReadModel, Market, TickerReadModel } from '@exchange/protocol';
-import { formatUnits, zeroWith } from '@exchange/protocol';
+import { binanceSymbol, formatUnits, zeroWith } from '@exchange/protocol';
 import type { TradeRecord } from '../history/index.js';
-import { binanceSymbolOf } from './symbols.js';
 
 /** One entry of `GET /api/v1/markets`: everything an order form checks before sending. */
 export interface NativeMarket {
@@ -45,7 +44,7 @@ export function toNativeMarket(market: Market): NativeMarket {
   const c = market.config;
   return {
     symbol: market.symbol,
-    binanceSymbol: binanceSymbolOf(market),
+    binanceSymbol: binanceSymbol(market.symbol),
     status: 'TRADING',
     base: market.base.symbol,
     quote: market.quote.symbol,
@@ -67,7 +66,7 @@ export function toNativeMarket(market: Market): NativeMarket {
   };
 }
 
-/** The seed's `Depth`: best levels first on both sides, `lastUpdateId` as a string. */
+/** `Depth`: best levels first on both sides, `lastUpdateId` as a string. */
 export interface NativeDepth {
   readonly symbol: string;
   readonly lastUpdateId: string;
@@ -85,7 +84,7 @@ export function toNativeDepth(depth: DepthReadModel, limit: number): NativeDepth
   };
 }
 
-/** The seed's `Trade`. */
+/** `Trade`. */
 export interface NativeTrade {
   readonly id: number;
   readonly isBuyerMaker: boolean;
@@ -108,7 +107,7 @@ export function toNativeTrade(trade: TradeRecord): NativeTrade {
   };
 }
 
-/** The seed's `Ticker`: 24 h statistics, every amount a string. */
+/** `Ticker`: 24 h statistics, every amount a string. */
 export interface NativeTicker {
   readonly symbol: string;
   /** The window's first trade price. */

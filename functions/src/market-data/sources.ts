@@ -6,8 +6,8 @@
  */
 import type { BookTickerReadModel, Market, TickerReadModel } from '@exchange/protocol';
 import { recentTrades, ticker24h } from '../history/index.js';
+import { marketRegistry } from '../markets.js';
 import { bookTickersOf, tickersOf } from '../read-models/read-models.js';
-import { marketRegistry } from './symbols.js';
 
 export { bookTickersOf, depthOf } from '../read-models/read-models.js';
 

@@ -1,49 +1,16 @@
 /**
- * Which market a request means. Both spellings name a market: the native `SOL_USDC`
- * and Binance's `SOLUSDC` (base and quote without the underscore). A symbol that names
- * no market is `UNKNOWN_SYMBOL` (-1121 "Invalid symbol.") on both faces.
+ * Which markets a market-data request means: `symbol` or a Binance `symbols` list, in
+ * either spelling (resolved by `../markets.ts`).
  */
-import { createMarketRegistry, type Market, type MarketRegistry } from '@exchange/protocol';
+import type { Market } from '@exchange/protocol';
 import { ApiError } from '../http/api-error.js';
+import { marketRegistry, resolveMarket } from '../markets.js';
 
 /**
  * Binance's legal range for `symbols=[...]`, quoted in its -1100 message: a JSON array
  * of symbols, no spaces.
  */
 export const SYMBOL_LIST_RANGE = '^\\[("[A-Z0-9-_.]{1,20}"(,"[A-Z0-9-_.]{1,20}"){0,}){0,1}\\]$';
-
-let registry: MarketRegistry | undefined;
-let byBinanceSymbol: ReadonlyMap<string, Market> | undefined;
-
-/** The markets listed here (`MARKET_CONFIG`), resolved once per instance. */
-export function marketRegistry(): MarketRegistry {
-  registry ??= createMarketRegistry();
-  return registry;
-}
-
-/** A market's Binance symbol: `SOL_USDC` → `SOLUSDC`. */
-export function binanceSymbolOf(market: Market): string {
-  return `${market.base.symbol}${market.quote.symbol}`;
-}
-
-/** The market `symbol` names in either spelling, or undefined. */
-export function findMarket(symbol: string): Market | undefined {
-  const markets = marketRegistry();
-  byBinanceSymbol ??= new Map(markets.markets.map((m) => [binanceSymbolOf(m), m]));
-  return markets.market(symbol) ?? byBinanceSymbol.get(symbol);
-}
-
-/**
- * The market `symbol` names in either spelling.
- * @throws ApiError UNKNOWN_SYMBOL naming `field`
- * @example resolveMarket('SOLUSDC').symbol === 'SOL_USDC'
- */
-export function resolveMarket(symbol: string, field = 'symbol'): Market {
-  const market = findMarket(symbol);
-  if (market === undefined)
-    throw new ApiError('UNKNOWN_SYMBOL', { field, detail: `'${symbol}' is not listed` });
-  return market;
-}
 
 /**
  * The markets of a `symbols` parameter (`["SOLUSDC","BTCUSDC"]`, already checked

@@ -10,7 +10,7 @@ import { isLocalStage } from '../accounts/stage.js';
 import { keys, redis } from '../db/redis.js';
 import { newRequestId, submitCommand } from '../engine-client/submit.js';
 import { ApiError, rejectionError } from '../http/api.js';
-import { registry } from '../trading/markets.js';
+import { marketRegistry } from '../markets.js';
 
 /** The largest single credit per asset; an asset not listed cannot be credited. */
 export const ONRAMP_MAX_AMOUNT: Readonly<Record<string, string>> = {
@@ -57,12 +57,12 @@ export async function creditTestFunds(
 ): Promise<OnrampOutcome> {
   if (!isOnrampEnabled()) throw new ApiError('NOT_FOUND');
   const command = { type: 'DEPOSIT', requestId: newRequestId(), accountId, asset, amount } as const;
-  const engine = toEngineCommand(command, registry());
+  const engine = toEngineCommand(command, marketRegistry());
   if (isRejection(engine)) {
     throw rejectionError(engine.code, { field: engine.code === 'UNKNOWN_ASSET' ? 'asset' : 'amount' });
   }
   const max = ONRAMP_MAX_AMOUNT[asset];
-  const decimals = registry().asset(asset)?.decimals ?? 0;
+  const decimals = marketRegistry().asset(asset)?.decimals ?? 0;
   if (max === undefined || engine.type !== 'DEPOSIT' || engine.amount > parseUnits(max, decimals)) {
     throw rejectionError('AMOUNT_OUT_OF_RANGE', {
       field: 'amount',

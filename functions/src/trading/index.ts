@@ -1,4 +1,3 @@
-export { binanceSymbol, marketOf, registry } from './markets.js';
 export { orderByClientId } from './order-lookup.js';
 export {
   type LegFieldNames,

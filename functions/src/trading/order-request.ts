@@ -17,7 +17,7 @@ import {
   toEngineCommand,
 } from '@exchange/protocol';
 import { ApiError, rejectionError } from '../http/api.js';
-import { registry } from './markets.js';
+import { marketRegistry } from '../markets.js';
 
 /** What an order endpoint hands over, in the native vocabulary. */
 export interface OrderRequest {
@@ -92,7 +92,7 @@ export function toCreateOrderCommand(
  * them (grids, shape), then the maxima, the trailing range and a priced order's notional.
  */
 function checkOrder(command: CreateOrderCommand, m: Market, fields: OrderFieldNames): void {
-  const engine = toEngineCommand(command, registry());
+  const engine = toEngineCommand(command, marketRegistry());
   if (isRejection(engine))
     throw rejectionError(engine.code, {
       field: fieldOf(engine.message, fields),
@@ -185,7 +185,7 @@ function checkRef(id: OrderIdRef, fields: RefFieldNames): void {
 
 /** A wire command the engine form accepts, else the rejection as the API answers it. */
 function checked<C extends Command>(command: C, fields: OrderFieldNames = NATIVE_FIELDS): C {
-  const engine = toEngineCommand(command, registry());
+  const engine = toEngineCommand(command, marketRegistry());
   if (isRejection(engine))
     throw rejectionError(engine.code, {
       field: fieldOf(engine.message, fields),

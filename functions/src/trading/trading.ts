@@ -8,6 +8,7 @@
  * or filtered by the account.
  */
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { CancelReplaceMode, Fill, Market, OrderStatus } from '@exchange/protocol';
 import { newRequestId, submitCommand } from '../engine-client/submit.js';
 import {
@@ -21,8 +22,8 @@ import {
   orderListOrders,
 } from '../history/index.js';
 import { ApiError, rejectionError } from '../http/api.js';
+import { marketRegistry } from '../markets.js';
 import { balancesOf, openOrdersOf } from '../read-models/read-models.js';
-import { registry } from './markets.js';
 import { orderByClientId } from './order-lookup.js';
 import {
   type LegFieldNames,
@@ -143,13 +144,32 @@ export async function findOrder(accountId: string, market: Market, ref: OrderRef
     ref.orderId !== undefined ? o.orderId === ref.orderId : o.clientOrderId === ref.clientOrderId,
   );
   if (open !== undefined) return open;
-  const record =
+  const lookUp = () =>
     ref.orderId !== undefined
-      ? await orderById(accountId, ref.orderId)
-      : await orderByClientId(accountId, market.symbol, ref.clientOrderId ?? '');
+      ? orderById(accountId, ref.orderId)
+      : orderByClientId(accountId, market.symbol, ref.clientOrderId ?? '');
+  let record = await lookUp();
+  // Not open any more, yet the history still shows it working: it ended a moment ago
+  // and the DB processor has not written that yet. Its next write is awaited, bounded.
+  for (
+    const deadline = Date.now() + HISTORY_CATCH_UP_MS;
+    record !== undefined && isWorking(record.status);
+  ) {
+    if (Date.now() >= deadline) break;
+    await sleep(HISTORY_POLL_MS);
+    record = await lookUp();
+  }
   if (record === undefined || record.market !== market.symbol)
     throw rejectionError('UNKNOWN_ORDER', { action: 'query' });
   return fromRecord(record);
+}
+
+/** How long a query waits for the history to show an order's end that the read model already shows. */
+const HISTORY_CATCH_UP_MS = 2_000;
+const HISTORY_POLL_MS = 50;
+
+function isWorking(status: OrderStatus): boolean {
+  return status === 'NEW' || status === 'PARTIALLY_FILLED';
 }
 
 /**
@@ -164,13 +184,13 @@ export async function orderHistoryOf(accountId: string, query: OrderHistoryQuery
 export async function balances(
   accountId: string,
 ): Promise<{ readonly asset: string; readonly available: string; readonly locked: string }[]> {
-  const model = await balancesOf(accountId, registry().assets);
+  const model = await balancesOf(accountId, marketRegistry().assets);
   return model.balances;
 }
 
 /** The account's fills, oldest first (PostgreSQL; a fill shows once the DB processor wrote it). */
 export function accountFills(accountId: string, query: FillQuery = {}): Promise<Fill[]> {
-  return fills(accountId, query, undefined, registry());
+  return fills(accountId, query, undefined, marketRegistry());
 }
 
 /**

@@ -14,7 +14,7 @@ import { isDependencyFailure } from '../db/dependency-errors.js';
 import { newRequestId, submitCommand } from '../engine-client/submit.js';
 import { ApiError, rejectionError } from '../http/api.js';
 import { logger } from '../http/logger.js';
-import { registry } from '../trading/markets.js';
+import { marketRegistry } from '../markets.js';
 import { belowMinimum } from './withdrawal-limits.js';
 import {
   insertWithdrawal,
@@ -52,12 +52,12 @@ export async function requestWithdrawal(
     asset: request.asset,
     amount: request.amount,
   };
-  const engine = toEngineCommand(command, registry());
+  const engine = toEngineCommand(command, marketRegistry());
   if (isRejection(engine)) {
     throw rejectionError(engine.code, { field: engine.code === 'UNKNOWN_ASSET' ? 'asset' : 'amount' });
   }
   if (engine.type !== 'WITHDRAW') throw new Error(`WITHDRAW converted to ${engine.type}`);
-  const minimum = belowMinimum(registry(), engine.asset, engine.amount);
+  const minimum = belowMinimum(marketRegistry(), engine.asset, engine.amount);
   if (minimum !== undefined) {
     throw new ApiError('WITHDRAWAL_BELOW_MINIMUM', { field: 'amount', detail: `${minimum} ${engine.asset}` });
   }

@@ -10,12 +10,12 @@
  *   the request weight of each method is counted per IP (and per key when signed) by the
  *   `/api/v3` endpoint that answers it, like any REST call.
  *
- * | variable                          | local default | cloud default |
- * | --------------------------------- | ------------- | ------------- |
- * | `WS_STREAM_MESSAGES`              | `100`         | `5`           |
- * | `WS_STREAM_MESSAGE_WINDOW_SECONDS`| `1`           | `1`           |
- * | `WS_API_MESSAGES`                 | `50000`       | `300`         |
- * | `WS_API_MESSAGE_WINDOW_SECONDS`   | `10`          | `10`          |
+ * | variable                           | local default | cloud default |
+ * | ---------------------------------- | ------------- | ------------- |
+ * | `WS_STREAM_MESSAGES`               | `100`         | `5`           |
+ * | `WS_STREAM_MESSAGE_WINDOW_SECONDS` | `1`           | `1`           |
+ * | `WS_API_MESSAGES`                  | `50000`       | `300`         |
+ * | `WS_API_MESSAGE_WINDOW_SECONDS`    | `10`          | `10`          |
  */
 import { isLocalStage } from '../accounts/stage.js';
 

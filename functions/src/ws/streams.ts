@@ -5,7 +5,7 @@
  * messages as `{"stream":…,"data":…}`.
  */
 import { combinedStreamName, parseStreamName, type WsStream, type WsStreamError } from '@exchange/protocol';
-import { marketRegistry } from '../market-data/symbols.js';
+import { marketRegistry } from '../markets.js';
 
 /** Where a connection stands, for naming its streams. */
 export interface StreamContext {

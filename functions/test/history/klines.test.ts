@@ -15,7 +15,7 @@ import {
   type TradeEvent,
 } from '@exchange/protocol';
 import { migrateFunctionsDatabase } from '../../src/db/migrate.js';
-import { klines, toBinanceKline, toSeedKline } from '../../src/history/klines.js';
+import { klines, toBinanceKline, toNativeKline } from '../../src/history/klines.js';
 import { type EngineStream, engineStream, recordsOf } from '../db-processor/engine-stream.js';
 import { processAll } from '../db-processor/tables.js';
 
@@ -194,8 +194,8 @@ describe('kline shapes (unit)', () => {
     ]);
   });
 
-  it("gives the seed frontend's KLine, every field a string", () => {
-    expect(toSeedKline(k)).toEqual({
+  it("gives the native face's KLine, every field a string", () => {
+    expect(toNativeKline(k)).toEqual({
       start: '2024-01-01T00:00:00.000Z',
       end: '2024-01-01T00:01:00.000Z',
       open: '100.00',

@@ -3,15 +3,11 @@
  * `weightedAvgPrice`, and symbol resolution in both spellings.
  */
 
-import { divideDecimal, padDecimals, zeroWith } from '@exchange/protocol';
+import { binanceSymbol, divideDecimal, padDecimals, zeroWith } from '@exchange/protocol';
 import fc from 'fast-check';
 import { ApiError } from '../../src/http/api-error.js';
-import {
-  binanceSymbolOf,
-  resolveMarket,
-  resolveMarketList,
-  selectMarkets,
-} from '../../src/market-data/symbols.js';
+import { resolveMarketList, selectMarkets } from '../../src/market-data/symbols.js';
+import { resolveMarket } from '../../src/markets.js';
 
 describe('divideDecimal', () => {
   it('divides exactly and rounds half up at the last decimal', () => {
@@ -68,7 +64,7 @@ describe('symbols', () => {
   it('names a market in both spellings', () => {
     expect(resolveMarket('SOL_USDC').symbol).toBe('SOL_USDC');
     expect(resolveMarket('SOLUSDC').symbol).toBe('SOL_USDC');
-    expect(binanceSymbolOf(resolveMarket('BTC_USDC'))).toBe('BTCUSDC');
+    expect(binanceSymbol(resolveMarket('BTC_USDC').symbol)).toBe('BTCUSDC');
   });
 
   it('refuses a symbol that is not listed with UNKNOWN_SYMBOL on the field given', () => {

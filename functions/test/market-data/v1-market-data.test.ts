@@ -1,7 +1,7 @@
 /**
  * Integration tests of `/api/v1` market data through the API Gateway emulator, on real
  * Redis (read models written by the engine's own publisher) and PostgreSQL (trades
- * written by the DB processor): the seed frontend's shapes, exactly.
+ * written by the DB processor): the native shapes, exactly.
  */
 import { MARKET_CONFIG } from '@exchange/protocol';
 import { type Harness, send, startHarness } from '../http/shell/harness.js';
@@ -136,7 +136,7 @@ describe('GET /api/v1/depth', () => {
 });
 
 describe('GET /api/v1/trades', () => {
-  it('answers the stored trades, oldest first, in the seed’s Trade shape', async () => {
+  it('answers the stored trades, oldest first, in the native Trade shape', async () => {
     const [t1, t2, t3] = scenario.tradeTimes;
 
     const response = await get('trades', 'symbol=SOL_USDC');
@@ -181,7 +181,7 @@ describe('GET /api/v1/trades', () => {
 });
 
 describe('GET /api/v1/klines', () => {
-  it('answers the seed’s KLine shape, times in seconds on the way in', async () => {
+  it('answers the native KLine shape, times in seconds on the way in', async () => {
     const minute = scenario.t0 + 60_000;
     const iso = (ms: number) => new Date(ms).toISOString();
 

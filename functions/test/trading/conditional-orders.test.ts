@@ -108,15 +108,12 @@ describe('stop-loss limit on /api/v3/order', () => {
     const bidder = await funded({ USDC: '1000' });
     await call(stack.api, bidder, 'POST', '/api/v3/order', limit('SOLUSDC', 'BUY', '94.00', '1'));
     await tradeAt('SOLUSDC', '95.00', '0.5', 'SOL');
-    // An ended order leaves the Redis read model at once but reaches the history through the
-    // DB processor: until then GET order reads the row written when it was placed.
-    const fired = await eventually(async () => {
-      const r = await call(stack.api, trader, 'GET', '/api/v3/order', {
-        symbol: 'SOLUSDC',
-        origClientOrderId: 'stop-1',
-      });
-      return r.body.status === 'NEW' ? undefined : r;
-    }, 'the fired stop in the history');
+    // An ended order leaves the Redis read model at once and reaches the history through the
+    // DB processor: GET order waits (bounded) for the history to show the end, never answers NEW.
+    const fired = await call(stack.api, trader, 'GET', '/api/v3/order', {
+      symbol: 'SOLUSDC',
+      origClientOrderId: 'stop-1',
+    });
     expect(fired.body).toMatchObject({ type: 'STOP_LOSS_LIMIT', status: 'FILLED', executedQty: '1.000' });
     expect(fired.body.workingTime).toBeGreaterThan(0);
 

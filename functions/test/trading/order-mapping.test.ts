@@ -5,12 +5,12 @@
 import type { Fill, OrderEvent, Reply } from '@exchange/protocol';
 import { ApiError } from '../../src/http/api.js';
 import { orderCancel, orderFull, orderQuery } from '../../src/http/v3/binance-format.js';
-import { marketOf } from '../../src/trading/markets.js';
+import { resolveMarket } from '../../src/markets.js';
 import { toCancelOrderCommand, toCreateOrderCommand } from '../../src/trading/order-request.js';
 import { placedOrderOf } from '../../src/trading/order-result.js';
 import { settlementOutcome } from '../../src/withdrawals/settle.js';
 
-const sol = marketOf('SOLUSDC');
+const sol = resolveMarket('SOLUSDC');
 const V3 = { price: 'price', quantity: 'quantity', quoteQuantity: 'quoteOrderQty' };
 
 function errorOf(fn: () => unknown): ApiError {
@@ -26,7 +26,7 @@ function errorOf(fn: () => unknown): ApiError {
 describe('toCreateOrderCommand', () => {
   it('builds the wire command of a valid order, either symbol spelling', () => {
     const command = toCreateOrderCommand('acc', 'r-1', {
-      market: marketOf('SOL_USDC'),
+      market: resolveMarket('SOL_USDC'),
       side: 'BUY',
       orderType: 'LIMIT',
       price: '100.5',
@@ -86,7 +86,7 @@ describe('toCreateOrderCommand', () => {
   });
 
   it('answers an unknown symbol with UNKNOWN_SYMBOL (-1121)', () => {
-    const error = errorOf(() => marketOf('DOGEUSDC'));
+    const error = errorOf(() => resolveMarket('DOGEUSDC'));
     expect([error.code, error.body('v3')]).toEqual([
       'UNKNOWN_SYMBOL',
       { code: -1121, msg: 'Invalid symbol.' },

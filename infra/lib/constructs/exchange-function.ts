@@ -54,6 +54,8 @@ export interface ExchangeFunctionProps {
   readonly timeout?: Duration;
   /** @default 512 MB */
   readonly memorySize?: number;
+  /** Concurrent instances reserved for it, and its ceiling; unreserved when omitted. */
+  readonly reservedConcurrency?: number;
   readonly description?: string;
   /** Files to add to the bundle (the migrations folder). */
   readonly commandHooks?: nodejs.ICommandHooks;
@@ -118,6 +120,7 @@ export class ExchangeFunction extends Construct {
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(29),
       ...(props.description ? { description: props.description } : {}),
+      ...(props.reservedConcurrency ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       ...(role ? { role } : {}),
       vpc: props.platform.vpc,
       vpcSubnets: { subnets: props.platform.vpc.privateSubnets },

@@ -69,13 +69,14 @@ export function connectEvent(
   };
   const query = new URL(request.url ?? '/', 'http://localhost').searchParams;
   if (query.size > 0) {
-    event.queryStringParameters = {};
-    event.multiValueQueryStringParameters = {};
-    for (const [name, value] of query) {
-      event.queryStringParameters[name] = value;
-      event.multiValueQueryStringParameters[name] ??= [];
-      event.multiValueQueryStringParameters[name].push(value);
-    }
+    // Built as Lambda's runtime parses the event's JSON: every name an own property, also
+    // `constructor` or `__proto__`, which plain assignment would resolve on the prototype.
+    const values = new Map<string, string[]>();
+    for (const [name, value] of query) values.set(name, [...(values.get(name) ?? []), value]);
+    event.queryStringParameters = Object.fromEntries(
+      [...values].map(([name, all]) => [name, all.at(-1) as string]),
+    );
+    event.multiValueQueryStringParameters = Object.fromEntries(values);
   }
   return event;
 }

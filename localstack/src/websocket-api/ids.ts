@@ -13,4 +13,6 @@ export function connectionId(): string {
  * A request or message id; API Gateway uses the same shape as connection ids, and
  * handlers must treat both as opaque.
  */
-export const requestId: () => string = connectionId;
+export function requestId(): string {
+  return connectionId();
+}

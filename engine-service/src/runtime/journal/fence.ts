@@ -14,7 +14,7 @@
  * fenced append stores it, and a restart republishes what the journal holds after it.
  */
 import type pg from 'pg';
-import type { Fence } from '../lease/lease.js';
+import type { Fence } from '../lease/lease-options.js';
 
 // One statement, one row lock: of two engines raising at once, each gets its own token.
 const RAISE = `

@@ -3,9 +3,9 @@
  * with a fencing token that orders every acquisition ever made.
  */
 import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import { LeaseError, LeaseLostError, type LeaseLostReason } from './lease-error.js';
+import { type AcquireOptions, type Fence, type LeaseOptions, leaseSettings } from './lease-options.js';
 import {
   ACQUIRE_SCRIPT,
   GONE,
@@ -14,57 +14,6 @@ import {
   RELEASE_SCRIPT,
   RENEW_SCRIPT,
 } from './lease-scripts.js';
-
-/** How long the lease lives without a renewal, when not configured: 10 s. */
-export const DEFAULT_LEASE_TTL_MS = 10_000;
-/** How often a waiting engine retries, when not configured: 1 s. */
-export const DEFAULT_LEASE_POLL_INTERVAL_MS = 1_000;
-
-/**
- * Where fencing tokens are made durable: the store the fenced writes go to (the
- * engine's journal database, see `JournalFence`). Redis alone cannot be trusted with
- * the count: a Redis that lost its data would hand out 1 again.
- */
-export interface Fence {
-  /**
-   * Raises the durable token above every token it has seen and to at least `atLeast`
-   * (the token Redis gave); returns the raised token. Raising it fences out every
-   * earlier holder's writes at once.
-   */
-  raise(atLeast: number): Promise<number>;
-}
-
-/** Options of {@link Lease}. */
-export interface LeaseOptions {
-  /**
-   * A connected client in normal (not subscriber) mode. The lease does not own it and
-   * never closes it. In Redis Cluster, give `key` a hash tag (`{engine}:lease`) so that
-   * the key and its token counter share a slot.
-   */
-  readonly redis: Redis;
-  /** The lease key, e.g. `engine:lease`. The token counter lives at `<key>:token`. */
-  readonly key: string;
-  /** Who we are, for operators reading the key. Default: `<hostname>:<pid>`. */
-  readonly holder?: string;
-  /** How long the key lives without a renewal, in ms. Default {@link DEFAULT_LEASE_TTL_MS}. */
-  readonly ttlMs?: number;
-  /** How often the holder renews, in ms; must be below `ttlMs`. Default `ttlMs / 3`. */
-  readonly renewIntervalMs?: number;
-  /** How long a waiting `acquire` sleeps between attempts, in ms (fixed, no jitter). Default {@link DEFAULT_LEASE_POLL_INTERVAL_MS}. */
-  readonly pollIntervalMs?: number;
-  /**
-   * The durable side of the fencing token. With it, each acquisition's token comes from
-   * {@link Fence.raise} (and Redis's counter is raised to match), so tokens keep growing
-   * across a Redis that lost its data. Without it, tokens are Redis's counter alone.
-   */
-  readonly fence?: Fence;
-}
-
-/** Options of {@link Lease.acquire}. */
-export interface AcquireOptions {
-  /** Stops the wait (e.g. on SIGTERM); `acquire` then rejects with `signal.reason`. */
-  readonly signal?: AbortSignal;
-}
 
 /** Where a {@link Lease} is in its life. */
 export type LeaseState = 'idle' | 'acquiring' | 'held' | 'lost' | 'released';
@@ -139,20 +88,12 @@ export class Lease {
   #lostError: LeaseLostError | undefined;
 
   constructor(options: LeaseOptions) {
-    this.key = requireText('key', options.key);
-    this.holder = requireText('holder', options.holder ?? `${hostname()}:${process.pid}`);
-    this.ttlMs = requirePositiveInteger('ttlMs', options.ttlMs ?? DEFAULT_LEASE_TTL_MS);
-    this.renewIntervalMs = requirePositiveInteger(
-      'renewIntervalMs',
-      options.renewIntervalMs ?? Math.max(1, Math.floor(this.ttlMs / 3)),
-    );
-    if (this.renewIntervalMs >= this.ttlMs) {
-      throw new RangeError(`renewIntervalMs (${this.renewIntervalMs}) must be below ttlMs (${this.ttlMs})`);
-    }
-    this.pollIntervalMs = requirePositiveInteger(
-      'pollIntervalMs',
-      options.pollIntervalMs ?? DEFAULT_LEASE_POLL_INTERVAL_MS,
-    );
+    const settings = leaseSettings(options);
+    this.key = settings.key;
+    this.holder = settings.holder;
+    this.ttlMs = settings.ttlMs;
+    this.renewIntervalMs = settings.renewIntervalMs;
+    this.pollIntervalMs = settings.pollIntervalMs;
     this.tokenKey = `${this.key}:token`;
     this.#redis = options.redis;
     this.#fence = options.fence;
@@ -407,17 +348,4 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-function requireText(name: string, value: string): string {
-  if (typeof value !== 'string' || value.length === 0)
-    throw new TypeError(`${name} must be a non-empty string`);
-  return value;
-}
-
-function requirePositiveInteger(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new RangeError(`${name} must be a positive integer, got ${value}`);
-  }
-  return value;
 }

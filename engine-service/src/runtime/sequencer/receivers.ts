@@ -34,12 +34,7 @@ export function receiveOrders(
       MaxNumberOfMessages: 10,
       WaitTimeSeconds: waitTimeSeconds,
       VisibilityTimeout: RECEIVE_VISIBILITY_SECONDS,
-      MessageSystemAttributeNames: [
-        'MessageGroupId',
-        'MessageDeduplicationId',
-        'SequenceNumber',
-        'ApproximateReceiveCount',
-      ],
+      MessageSystemAttributeNames: ['MessageGroupId', 'MessageDeduplicationId', 'SequenceNumber'],
     },
     signal,
   );

@@ -33,41 +33,6 @@ function rejection(requestId: string): Reply {
   return { ok: false, requestId, seq: 1, time: T0, code: 'INSUFFICIENT_FUNDS', message: 'earlier' };
 }
 
-describe('mayBeJournaled', () => {
-  const order = { type: 'CREATE_ORDER', requestId: 'r-1', accountId: 'alice' };
-  const withCount = (body: unknown, count?: string): Message => ({
-    MessageId: 'message-1',
-    Body: JSON.stringify(body),
-    Attributes: count === undefined ? {} : { ApproximateReceiveCount: count },
-  });
-
-  it('skips the journal for the first delivery of a command whose producer never repeats a request id', () => {
-    for (const type of ['CREATE_ORDER', 'CANCEL_ORDER', 'CANCEL_ALL', 'AMEND_ORDER', 'CANCEL_REPLACE']) {
-      expect(readCommand(withCount({ ...order, type }, '1')).mayBeJournaled).toBe(false);
-    }
-  });
-
-  it('looks up every redelivery, whatever the command', () => {
-    expect(readCommand(withCount(order, '2')).mayBeJournaled).toBe(true);
-    expect(readCommand(withCount(order, '17')).mayBeJournaled).toBe(true);
-  });
-
-  it('looks up deposits and withdrawals, whose producers send a request id again', () => {
-    for (const type of ['DEPOSIT', 'WITHDRAW', 'SETTLE_WITHDRAWAL']) {
-      expect(readCommand(withCount({ ...order, type }, '1')).mayBeJournaled).toBe(true);
-    }
-  });
-
-  it('looks up when the receive count is missing or the body is not a command', () => {
-    expect(readCommand(withCount(order)).mayBeJournaled).toBe(true);
-    expect(
-      readCommand({ MessageId: 'm', Body: 'not json', Attributes: { ApproximateReceiveCount: '1' } })
-        .mayBeJournaled,
-    ).toBe(true);
-    expect(readCommand(withCount({ requestId: 'r-2' }, '1')).mayBeJournaled).toBe(true);
-  });
-});
-
 describe('readCommand', () => {
   it('reads the request id and the reply inbox from the body', () => {
     expect(readCommand(message({ requestId: 'r-1', replyTo: 'inbox-1' }))).toMatchObject({
@@ -89,7 +54,6 @@ describe('readCommand', () => {
       requestId: 'dedup-1',
       replyTo: undefined,
       wire: 'not json',
-      mayBeJournaled: true,
     });
   });
 

@@ -1,5 +1,5 @@
 /**
- * Public market data on `/api/v1`, in the seed frontend's shapes. `symbol` may be
+ * Public market data on `/api/v1`, in the native shapes (`market-data/native-shapes.ts`). `symbol` may be
  * `SOL_USDC` or `SOLUSDC`; an unlisted one is 400 `UNKNOWN_SYMBOL`.
  *
  * | route                                                     | answer                                            |
@@ -7,7 +7,7 @@
  * | `GET /api/v1/markets`                                     | `NativeMarket[]`: grids, limits, precisions, fees |
  * | `GET /api/v1/depth?symbol=&limit=`                        | `{symbol, lastUpdateId, bids, asks}`, best first  |
  * | `GET /api/v1/trades?symbol=&limit=`                       | `Trade[]`, oldest first                           |
- * | `GET /api/v1/klines?symbol=&interval=&startTime=&endTime=` | `KLine[]`; times in **seconds**, as the seed's   |
+ * | `GET /api/v1/klines?symbol=&interval=&startTime=&endTime=` | `KLine[]`; times in **seconds**                   |
  * | `GET /api/v1/tickers`                                     | `Ticker[]`, every market                          |
  * | `GET /api/v1/ticker?symbol=`                              | one `Ticker`                                      |
  */
@@ -19,13 +19,11 @@ import {
   MAX_KLINE_LIMIT,
   MAX_TRADE_LIMIT,
   recentTrades,
-  toSeedKline,
+  toNativeKline,
 } from '../../history/index.js';
 import {
   depthOf,
-  marketRegistry,
   perMarket,
-  resolveMarket,
   ticker24hOf,
   tickers24hOf,
   toNativeDepth,
@@ -33,10 +31,11 @@ import {
   toNativeTicker,
   toNativeTrade,
 } from '../../market-data/index.js';
+import { marketRegistry, resolveMarket } from '../../markets.js';
 import { param, publicEndpoint } from '../api.js';
 
 /**
- * A time in seconds since the epoch, as the seed frontend sends it. Anything from 10^11
+ * A time in seconds since the epoch, as native clients send it. Anything from 10^11
  * on (the year 5138) is surely milliseconds: refused, not misread.
  */
 const seconds = () => param.integer({ max: 99_999_999_999 }).optional();
@@ -79,7 +78,7 @@ export const candles = publicEndpoint(
   async ({ params }) => {
     const market = resolveMarket(params.symbol);
     const query = { startTime: ms(params.startTime), endTime: ms(params.endTime), limit: params.limit };
-    return (await klines(market.symbol, params.interval, query)).map(toSeedKline);
+    return (await klines(market.symbol, params.interval, query)).map(toNativeKline);
   },
 );
 

@@ -35,6 +35,7 @@ import {
   TIME_IN_FORCE,
 } from '@exchange/protocol';
 import { z } from 'zod';
+import { resolveMarket } from '../../markets.js';
 import {
   accountFills,
   amendOrder,
@@ -45,7 +46,6 @@ import {
   cancelReplaceOrder,
   findOrder,
   findOrderList,
-  marketOf,
   type OrderRequest,
   openOrderLists,
   openOrders,
@@ -85,7 +85,7 @@ const orderParams = {
 type OrderParams = z.output<z.ZodObject<typeof orderParams>>;
 
 function orderRequest({ market, type, ...order }: OrderParams): OrderRequest {
-  return { ...order, market: marketOf(market, 'market'), orderType: type };
+  return { ...order, market: resolveMarket(market, 'market'), orderType: type };
 }
 
 /** `POST /api/v1/order`: places an order and answers with the engine's result. */
@@ -97,13 +97,13 @@ export const placeOrderHandler = signedEndpoint('v1', orderParams, async ({ para
 
 /** `DELETE /api/v1/order`: cancels one open order by `orderId` or `clientOrderId`. */
 export const cancelOrderHandler = signedEndpoint('v1', orderRef, async ({ params, caller }) => {
-  const out = await cancelOrder(caller.accountId, marketOf(params.market, 'market'), params);
+  const out = await cancelOrder(caller.accountId, resolveMarket(params.market, 'market'), params);
   return 'status' in out && out.status === 'pending' ? pending(out) : { order: out };
 });
 
 /** `GET /api/v1/order`: one of the caller's orders, open or ended. */
 export const getOrderHandler = signedEndpoint('v1', orderRef, async ({ params, caller }) => ({
-  order: await findOrder(caller.accountId, marketOf(params.market, 'market'), params),
+  order: await findOrder(caller.accountId, resolveMarket(params.market, 'market'), params),
 }));
 
 /** `GET /api/v1/orders`: the caller's open orders, in one market when `market` is given. */
@@ -113,7 +113,7 @@ export const openOrdersHandler = signedEndpoint(
   async ({ params, caller }) => ({
     orders: await openOrders(
       caller.accountId,
-      params.market === undefined ? undefined : marketOf(params.market, 'market'),
+      params.market === undefined ? undefined : resolveMarket(params.market, 'market'),
     ),
   }),
 );
@@ -131,7 +131,7 @@ export const orderHistoryHandler = signedEndpoint(
   async ({ params: { market, ...range }, caller }) => ({
     orders: await orderHistoryOf(caller.accountId, {
       ...range,
-      ...(market === undefined ? {} : { market: marketOf(market, 'market').symbol }),
+      ...(market === undefined ? {} : { market: resolveMarket(market, 'market').symbol }),
     }),
   }),
 );
@@ -141,7 +141,7 @@ export const cancelAllHandler = signedEndpoint(
   'v1',
   { market: param.symbol() },
   async ({ params, caller }) => {
-    const out = await cancelAllOrders(caller.accountId, marketOf(params.market, 'market'));
+    const out = await cancelAllOrders(caller.accountId, resolveMarket(params.market, 'market'));
     return Array.isArray(out) ? { orders: out } : pending(out);
   },
 );
@@ -167,7 +167,7 @@ export const fillsHandler = signedEndpoint(
     return {
       fills: await accountFills(caller.accountId, {
         ...range,
-        ...(market === undefined ? {} : { market: marketOf(market, 'market').symbol }),
+        ...(market === undefined ? {} : { market: resolveMarket(market, 'market').symbol }),
       }),
     };
   },
@@ -178,7 +178,7 @@ export const amendOrderHandler = signedEndpoint(
   'v1',
   { ...orderRef, quantity: param.decimal(), newClientOrderId: clientOrderId.optional() },
   async ({ params, caller }) => {
-    const out = await amendOrder(caller.accountId, marketOf(params.market, 'market'), params, params);
+    const out = await amendOrder(caller.accountId, resolveMarket(params.market, 'market'), params, params);
     return 'order' in out ? { order: out.order, orderList: out.list } : pending(out);
   },
 );
@@ -257,7 +257,7 @@ export const placeOrderListHandler = signedEndpoint(
     const leg = ({ type, ...rest }: z.output<typeof legParams>) => ({ ...rest, orderType: type });
     const out = await placeOrderList(caller.accountId, {
       ...list,
-      market: marketOf(market, 'market'),
+      market: resolveMarket(market, 'market'),
       above: leg(above),
       below: leg(below),
     });
@@ -275,7 +275,7 @@ export const cancelOrderListHandler = signedEndpoint(
   'v1',
   { market: param.symbol(), ...listRef },
   async ({ params, caller }) => {
-    const out = await cancelOrderList(caller.accountId, marketOf(params.market, 'market'), params);
+    const out = await cancelOrderList(caller.accountId, resolveMarket(params.market, 'market'), params);
     return 'orderListId' in out ? { orderList: out } : pending(out);
   },
 );
@@ -298,7 +298,7 @@ export const openOrderListsHandler = signedEndpoint(
   async ({ params, caller }) => ({
     orderLists: await openOrderLists(
       caller.accountId,
-      params.market === undefined ? undefined : marketOf(params.market, 'market'),
+      params.market === undefined ? undefined : resolveMarket(params.market, 'market'),
     ),
   }),
 );

@@ -3,8 +3,8 @@
  * order types, statuses. Pure. Prices and quantities keep the market's grid precision
  * (`"100.00"`), which Binance clients read as decimals like Binance's 8-digit strings.
  */
-import { type Fill, isConditional, type Market } from '@exchange/protocol';
-import { binanceSymbol, registry } from '../../trading/markets.js';
+import { binanceSymbol, type Fill, isConditional, type Market } from '@exchange/protocol';
+import { marketRegistry } from '../../markets.js';
 import type { OrderListView, OrderView } from '../../trading/order-result.js';
 
 /** Binance's order types we serve; `LIMIT_MAKER` is a post-only limit order. */
@@ -24,7 +24,7 @@ export const ORDER_RESPONSE_TYPES = ['ACK', 'RESULT', 'FULL'] as const;
 export type OrderResponseType = (typeof ORDER_RESPONSE_TYPES)[number];
 
 function marketOfView(order: OrderView): Market {
-  const market = registry().market(order.market);
+  const market = marketRegistry().market(order.market);
   if (market === undefined) throw new Error(`order of unknown market ${order.market}`);
   return market;
 }
@@ -266,7 +266,7 @@ export function account(
   balances: readonly { readonly asset: string; readonly available: string; readonly locked: string }[],
   updateTime: number,
 ) {
-  const first = registry().markets[0];
+  const first = marketRegistry().markets[0];
   const maker = first?.makerFeeBps ?? 0;
   const taker = first?.takerFeeBps ?? 0;
   return {

@@ -18,7 +18,6 @@ import {
   bookTickersOf,
   depthOf,
   perMarket,
-  resolveMarket,
   SYMBOL_LIST_RANGE,
   selectMarkets,
   summariesOf,
@@ -32,6 +31,7 @@ import {
   toBinanceTicker24h,
   toBinanceTrade,
 } from '../../market-data/index.js';
+import { resolveMarket } from '../../markets.js';
 import { param, publicEndpoint } from '../api.js';
 import { rateLimits } from '../rate-limit-settings.js';
 

@@ -15,11 +15,11 @@ import { tickerOverWindow } from '../../history/index.js';
 import { BINANCE_DECIMALS } from '../../market-data/binance-shapes.js';
 import {
   perMarket,
-  resolveMarket,
   resolveMarketList,
   SYMBOL_LIST_RANGE,
   toBinanceMiniTicker,
 } from '../../market-data/index.js';
+import { resolveMarket } from '../../markets.js';
 import { ApiError, param, publicEndpoint } from '../api.js';
 
 /** Binance's `windowSize`: minutes 1–59, hours 1–23 or days 1–7. */

@@ -14,9 +14,9 @@
  * `COMPLETED` 6, `FAILED` 5, `REJECTED` 3. No fee is charged (`transactionFee` "0").
  */
 import { createHash } from 'node:crypto';
-import { formatUnits, type Market } from '@exchange/protocol';
+import { binanceSymbol, formatUnits, type Market } from '@exchange/protocol';
 import { z } from 'zod';
-import { marketRegistry, resolveMarket } from '../../market-data/index.js';
+import { marketRegistry, resolveMarket } from '../../markets.js';
 import { type WithdrawalRecord, withdrawalsOf } from '../../withdrawals/withdrawal-store.js';
 import { requestWithdrawal } from '../../withdrawals/withdrawals.js';
 import { ApiError, param, publicEndpoint, signedEndpoint } from '../api.js';
@@ -43,7 +43,7 @@ export const tradeFee = signedEndpoint('v3', { symbol: param.symbol().optional()
   const markets: readonly Market[] =
     params.symbol === undefined ? marketRegistry().markets : [resolveMarket(params.symbol)];
   return markets.map((market) => ({
-    symbol: market.symbol.replace('_', ''),
+    symbol: binanceSymbol(market.symbol),
     makerCommission: feeRate(market.makerFeeBps),
     takerCommission: feeRate(market.takerFeeBps),
   }));

@@ -18,6 +18,7 @@ import {
   TIME_IN_FORCE,
 } from '@exchange/protocol';
 import { z } from 'zod';
+import { resolveMarket } from '../../markets.js';
 import {
   accountFills,
   amendOrder,
@@ -28,7 +29,6 @@ import {
   cancelReplaceOrder,
   findOrder,
   findOrderList,
-  marketOf,
   newClientOrderId,
   type OrderListLegRequest,
   type OrderRequest,
@@ -108,7 +108,7 @@ function toOrderRequest(p: NewOrderParams): OrderRequest {
     if (p.trailingDelta !== undefined) throw notRequired('trailingDelta');
   }
   return {
-    market: marketOf(p.symbol),
+    market: resolveMarket(p.symbol),
     side: p.side,
     orderType: type,
     postOnly: p.type === 'LIMIT_MAKER' ? true : undefined,
@@ -163,7 +163,7 @@ export const cancelOrderHandler = signedEndpoint(
   { ...orderRef, newClientOrderId: clientOrderId.optional() },
   async ({ params, caller }) => {
     const ref = { orderId: params.orderId, clientOrderId: params.origClientOrderId };
-    const out = await cancelOrder(caller.accountId, marketOf(params.symbol), ref, REF_FIELDS);
+    const out = await cancelOrder(caller.accountId, resolveMarket(params.symbol), ref, REF_FIELDS);
     if (out.status === 'pending')
       return respond(202, { symbol: params.symbol, status: 'PENDING_CANCEL', requestId: out.requestId });
     return orderCancel(out, params.newClientOrderId ?? newClientOrderId(), out.updatedAt);
@@ -174,7 +174,7 @@ export const cancelOrderHandler = signedEndpoint(
 export const queryOrderHandler = signedEndpoint('v3', orderRef, async ({ params, caller }) => {
   if (params.orderId === undefined && params.origClientOrderId === undefined) throw missing('orderId');
   const ref = { orderId: params.orderId, clientOrderId: params.origClientOrderId };
-  return orderQuery(await findOrder(caller.accountId, marketOf(params.symbol), ref));
+  return orderQuery(await findOrder(caller.accountId, resolveMarket(params.symbol), ref));
 });
 
 /** `GET /api/v3/openOrders`: the caller's open orders, in one symbol when given. */
@@ -183,7 +183,10 @@ export const openOrdersHandler = signedEndpoint(
   { symbol: param.symbol().optional() },
   async ({ params, caller }) =>
     (
-      await openOrders(caller.accountId, params.symbol === undefined ? undefined : marketOf(params.symbol))
+      await openOrders(
+        caller.accountId,
+        params.symbol === undefined ? undefined : resolveMarket(params.symbol),
+      )
     ).map(orderQuery),
 );
 
@@ -202,7 +205,7 @@ export const allOrdersHandler = signedEndpoint(
       await orderHistoryOf(caller.accountId, {
         ...range,
         ...(orderId === undefined ? {} : { fromOrderId: orderId }),
-        market: marketOf(symbol).symbol,
+        market: resolveMarket(symbol).symbol,
       })
     ).map(orderQuery),
   { weight: 20 },
@@ -213,7 +216,7 @@ export const cancelOpenOrdersHandler = signedEndpoint(
   'v3',
   { symbol: param.symbol() },
   async ({ params, caller }) => {
-    const out = await cancelAllOrders(caller.accountId, marketOf(params.symbol));
+    const out = await cancelAllOrders(caller.accountId, resolveMarket(params.symbol));
     if (!Array.isArray(out))
       return respond(202, { symbol: params.symbol, status: 'PENDING_CANCEL', requestId: out.requestId });
     if (out.length === 0) throw new ApiError('UNKNOWN_ORDER', { action: 'cancel' });
@@ -246,7 +249,7 @@ export const myTradesHandler = signedEndpoint(
     limit: param.integer({ min: 1, max: 1000 }).optional(),
   },
   async ({ params: { symbol, orderId, ...range }, caller }) => {
-    const fills = await accountFills(caller.accountId, { ...range, market: marketOf(symbol).symbol });
+    const fills = await accountFills(caller.accountId, { ...range, market: resolveMarket(symbol).symbol });
     // The history query has no order filter: an order's fills are filtered from the page read.
     return fills.filter((f) => orderId === undefined || f.orderId === orderId).map(myTrade);
   },
@@ -325,7 +328,7 @@ export const newOcoHandler = signedEndpoint('v3', ocoParams, async ({ params, ca
   const out = await placeOrderList(
     caller.accountId,
     {
-      market: marketOf(params.symbol),
+      market: resolveMarket(params.symbol),
       side: params.side,
       quantity: params.quantity,
       listClientOrderId,
@@ -357,7 +360,7 @@ export const cancelOrderListHandler = signedEndpoint(
   'v3',
   { ...listRef, newClientOrderId: clientOrderId.optional() },
   async ({ params, caller }) => {
-    const out = await cancelOrderList(caller.accountId, marketOf(params.symbol), params);
+    const out = await cancelOrderList(caller.accountId, resolveMarket(params.symbol), params);
     if (!('orderListId' in out))
       return respond(202, {
         symbol: params.symbol,
@@ -412,7 +415,7 @@ export const amendKeepPriorityHandler = signedEndpoint(
   { ...orderRef, newClientOrderId: clientOrderId.optional(), newQty: param.decimal() },
   async ({ params, caller }) => {
     const ref = { orderId: params.orderId, clientOrderId: params.origClientOrderId };
-    const market = marketOf(params.symbol);
+    const market = resolveMarket(params.symbol);
     const out = await amendOrder(
       caller.accountId,
       market,
