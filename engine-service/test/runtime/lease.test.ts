@@ -143,6 +143,21 @@ describe('Lease (integration, real Redis)', () => {
     await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
   }, 30_000);
 
+  it('stops waiting when the signal aborts while a poll is in flight at Redis', async () => {
+    // Prepare: the lease is held, so the waiter polls
+    const holder = contender({ ttlMs: RENEWED_TTL_MS }).lease;
+    const waiter = contender({ ttlMs: RENEWED_TTL_MS }).lease;
+    await holder.acquire();
+    const controller = new AbortController();
+
+    // Act: abort in the same tick as the first poll is sent, before Redis answers it
+    const waiting = waiter.acquire({ signal: controller.signal });
+    controller.abort();
+
+    // Assess
+    await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
   it('hands out strictly increasing fencing tokens across acquisitions by different holders', async () => {
     // Prepare
     const engines = [contender().lease, contender().lease, contender().lease];

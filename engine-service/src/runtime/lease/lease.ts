@@ -335,9 +335,17 @@ export class Lease {
   }
 }
 
-/** Resolves after `ms`, or rejects with `signal.reason` as soon as the signal aborts. */
+/**
+ * Resolves after `ms`, or rejects with `signal.reason` as soon as the signal aborts —
+ * at once when it aborted already (while the caller awaited Redis): its `abort` event
+ * has fired then, and waiting for it would poll forever.
+ */
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
     const onAbort = (): void => {
       clearTimeout(timer);
       reject(signal?.reason);
