@@ -249,16 +249,11 @@ export function toCancelReplaceCommand(
   );
 }
 
-/** One leg of an OCO list as a face asks for it. */
-export interface OrderListLegRequest {
-  readonly orderType: OrderType;
-  readonly postOnly?: boolean | undefined;
-  readonly timeInForce?: TimeInForce | undefined;
-  readonly price?: string | undefined;
-  readonly stopPrice?: string | undefined;
-  readonly trailingDelta?: number | undefined;
-  readonly clientOrderId?: string | undefined;
-}
+/** One leg of an OCO list as a face asks for it: an order's terms without market, side and size. */
+export type OrderListLegRequest = Pick<
+  OrderRequest,
+  'orderType' | 'postOnly' | 'timeInForce' | 'price' | 'stopPrice' | 'trailingDelta' | 'clientOrderId'
+>;
 
 /** An OCO list: one side and quantity, a leg above the market and one below. */
 export interface OrderListRequest {

@@ -70,6 +70,23 @@ export async function signUp(api: HttpApi, body?: Readonly<Record<string, unknow
   return (await response.json()) as TestKey;
 }
 
+/**
+ * A fresh account with `permissions`, credited through the on-ramp with each of `deposits`
+ * (asset → amount).
+ */
+export async function funded(
+  api: HttpApi,
+  deposits: Readonly<Record<string, string>>,
+  permissions: readonly string[] = ['read', 'trade'],
+): Promise<TestKey> {
+  const key = await signUp(api, { permissions });
+  for (const [asset, amount] of Object.entries(deposits)) {
+    const credited = await call(api, key, 'POST', '/api/v1/onramp', {}, { asset, amount });
+    if (credited.status !== 200) throw new Error(`on-ramp of ${amount} ${asset} answered ${credited.status}`);
+  }
+  return key;
+}
+
 /** Polls `probe` until it returns a value other than undefined (the DB processor is asynchronous). */
 export async function eventually<T>(
   probe: () => Promise<T | undefined>,

@@ -4,7 +4,7 @@
  * (journal, apply, reply) over fauxqs, Redis read models, and the DB processor's
  * order history in PostgreSQL.
  */
-import { call, eventually, signUp, type TestKey } from './client.js';
+import { call, eventually, funded as fundedAccount, type TestKey } from './client.js';
 import { startTradingStack, type TradingStack } from './stack.js';
 
 let stack: TradingStack;
@@ -16,14 +16,8 @@ afterEach(() => {
   expect(stack.problems).toEqual([]);
 });
 
-async function funded(deposits: Readonly<Record<string, string>>): Promise<TestKey> {
-  const key = await signUp(stack.api, { permissions: ['read', 'trade'] });
-  for (const [asset, amount] of Object.entries(deposits)) {
-    const credited = await call(stack.api, key, 'POST', '/api/v1/onramp', {}, { asset, amount });
-    expect(credited.status).toBe(200);
-  }
-  return key;
-}
+const funded = (deposits: Readonly<Record<string, string>>): Promise<TestKey> =>
+  fundedAccount(stack.api, deposits);
 
 const limit = (symbol: string, side: string, price: string, quantity: string) => ({
   symbol,

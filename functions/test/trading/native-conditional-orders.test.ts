@@ -3,7 +3,7 @@
  * end: the handlers through the API Gateway emulator, the real engine service over
  * fauxqs, Redis read models and the DB processor's history in PostgreSQL.
  */
-import { call, eventually, signUp, type TestKey } from './client.js';
+import { call, eventually, funded as fundedAccount, type TestKey } from './client.js';
 import { startTradingStack, type TradingStack } from './stack.js';
 
 let stack: TradingStack;
@@ -15,14 +15,8 @@ afterEach(() => {
   expect(stack.problems).toEqual([]);
 });
 
-async function funded(deposits: Readonly<Record<string, string>>): Promise<TestKey> {
-  const key = await signUp(stack.api, { permissions: ['read', 'trade'] });
-  for (const [asset, amount] of Object.entries(deposits)) {
-    const credited = await call(stack.api, key, 'POST', '/api/v1/onramp', {}, { asset, amount });
-    expect(credited.status).toBe(200);
-  }
-  return key;
-}
+const funded = (deposits: Readonly<Record<string, string>>): Promise<TestKey> =>
+  fundedAccount(stack.api, deposits);
 
 const limit = (market: string, side: string, price: string, quantity: string) => ({
   market,

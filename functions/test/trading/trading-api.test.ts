@@ -4,7 +4,7 @@
  * rejection path, account isolation, the 202 path, on-ramp and withdrawals.
  */
 import { settleDueWithdrawals } from '../../src/withdrawals/settle.js';
-import { call, eventually, signUp, type TestKey } from './client.js';
+import { call, eventually, funded as fundedAccount, signUp, type TestKey } from './client.js';
 import { startTradingStack, type TradingStack } from './stack.js';
 
 let stack: TradingStack;
@@ -16,15 +16,9 @@ afterEach(() => {
   expect(stack.problems).toEqual([]);
 });
 
-async function funded(deposits: Readonly<Record<string, string>>): Promise<TestKey> {
-  // Every permission: these accounts also withdraw and make keys (accounts/permissions.ts).
-  const key = await signUp(stack.api, { permissions: ['read', 'trade', 'withdraw', 'manageKeys'] });
-  for (const [asset, amount] of Object.entries(deposits)) {
-    const credited = await call(stack.api, key, 'POST', '/api/v1/onramp', {}, { asset, amount });
-    expect(credited.status).toBe(200);
-  }
-  return key;
-}
+/** Every permission: these accounts also withdraw and make keys (accounts/permissions.ts). */
+const funded = (deposits: Readonly<Record<string, string>>): Promise<TestKey> =>
+  fundedAccount(stack.api, deposits, ['read', 'trade', 'withdraw', 'manageKeys']);
 
 const limit = (symbol: string, side: string, price: string, quantity: string, extra = {}) => ({
   symbol,
