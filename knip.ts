@@ -5,9 +5,9 @@
  * it cannot see: modules started by path (child processes, the CDK app, Lambda bundles).
  *
  * The Lambda handler modules, which the route tables (`functions/src/http-routes.ts`,
- * `ws-routes.ts`) and infra's stacks name by string, need no entry: `functions` exports
- * every module (`"./*"`), so each is an entry already — and for the same reason knip does
- * not report unused exports inside `functions`.
+ * `ws-routes.ts`) and infra's stacks name by string, need no entry: each is one of
+ * `functions`' package `exports`, beside the modules the local cloud, infra, the benchmarks
+ * and the tests of other packages import.
  */
 import type { KnipConfig } from 'knip';
 
@@ -15,12 +15,8 @@ const config: KnipConfig = {
   // An export its own file uses documents that module's surface (a signature's types, a
   // named limit); dead code is what nothing uses at all.
   ignoreExportsUsedInFile: true,
-  // Installed from Debian's packages by `localstack/src/services/apt.ts`, not from npm.
+  // Installed from Debian's packages by `local-services/src/apt.ts`, not from npm.
   ignoreBinaries: ['apt-get'],
-  ignoreIssues: {
-    // `TAKEN` names the compare scripts' third reply beside `OURS` and `GONE`.
-    'engine-service/src/runtime/lease/lease-scripts.ts': ['exports'],
-  },
   workspaces: {
     '.': { entry: ['scripts/*.{ts,cjs}'] },
     bench: {

@@ -55,7 +55,7 @@ function printBook(): void {
     console.log(`  bid ${formatOnGrid(p, m.tick).padStart(8)}  ${formatOnGrid(q, m.step)}`);
 }
 
-console.log('Exchange engine core — scripted session (the services arrive with the next issues)\n');
+console.log('Exchange engine core — scripted session of the core alone\n');
 send({ type: 'DEPOSIT', accountId: 'maker', asset: 'USDC', amount: '100000' });
 send({ type: 'DEPOSIT', accountId: 'maker', asset: 'SOL', amount: '1000' });
 send({ type: 'DEPOSIT', accountId: 'taker', asset: 'USDC', amount: '5000' });

@@ -17,7 +17,8 @@
  * | `FANOUT_SHARD`           | `0/1`: `i/n` serves the connections whose id hashes to shard `i` of `n` |
  *
  * Run `n` processes with `FANOUT_SHARD=0/n` … `FANOUT_SHARD=(n-1)/n` (each its own
- * `FANOUT_HEALTH_PORT`) to serve more connections than one process can.
+ * `FANOUT_HEALTH_PORT`) to serve more connections than one process can: `FANOUT_SHARDS=n
+ * npm start` does, and `cdk deploy -c fanoutShards=n` (see `fanout/README.md`).
  *
  * SIGTERM/SIGINT: stop reading, post what is queued, exit 0.
  */

@@ -58,6 +58,8 @@ export interface StageConfig {
   readonly alarmEmail?: string;
   /** `-c fanout=false` leaves out the WebSocket fan-out service. */
   readonly fanout: boolean;
+  /** `-c fanoutShards=K` (1, 2, 4 or 8): K fan-out processes, each serving its share of the connections. */
+  readonly fanoutShards: number;
 }
 
 /** The placeholder page synthesized when `frontend/out` is missing. */
@@ -134,5 +136,6 @@ export function stageConfig(node: Node): StageConfig {
     frontendBuilt,
     ...(alarmEmail ? { alarmEmail } : {}),
     fanout: flag(node, 'fanout', true),
+    fanoutShards: Number(text(node, 'fanoutShards') ?? '1'),
   };
 }

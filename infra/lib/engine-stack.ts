@@ -155,30 +155,40 @@ export class EngineStack extends Stack {
     });
 
     // The WebSocket fan-out: off the matching path, so its failures never restart the engine.
+    // `fanoutShards` K: K containers in the task, shard i of K each (half a vCPU apiece).
+    const shards = config.fanoutShards;
+    if (![1, 2, 4, 8].includes(shards)) throw new Error(`fanoutShards must be 1, 2, 4 or 8, got ${shards}`);
     if (config.fanout) {
       const fanoutTask = new ecs.FargateTaskDefinition(this, 'fanout-task', {
-        cpu: 512,
-        memoryLimitMiB: 1024,
+        cpu: 512 * shards,
+        memoryLimitMiB: 1024 * shards,
         runtimePlatform: {
           cpuArchitecture: ecs.CpuArchitecture.ARM64,
           operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
         },
       });
       const fanoutDatabase = state.database.containerAccess('fanout');
-      fanoutTask.addContainer('fanout', {
-        image,
-        essential: true,
-        command: fanoutDatabase.command(['node', 'fanout.mjs'], redisUrl),
-        environment: {
-          ...common,
-          WS_MANAGEMENT_ENDPOINT: webSocket.webSocketManagementEndpoint,
-          FANOUT_HEALTH_PORT: String(FANOUT_HEALTH_PORT),
-        },
-        secrets: { ...fanoutDatabase.secrets, ...redisSecrets },
-        healthCheck: healthCheck(FANOUT_HEALTH_PORT, Duration.seconds(30)),
-        stopTimeout: Duration.seconds(30),
-        logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'fanout', logGroup: logGroup('fanout') }),
-      });
+      for (let shard = 0; shard < shards; shard++) {
+        const healthPort = FANOUT_HEALTH_PORT + shard;
+        fanoutTask.addContainer(shard === 0 ? 'fanout' : `fanout-${shard}`, {
+          image,
+          essential: true,
+          command: fanoutDatabase.command(['node', 'fanout.mjs'], redisUrl),
+          environment: {
+            ...common,
+            WS_MANAGEMENT_ENDPOINT: webSocket.webSocketManagementEndpoint,
+            FANOUT_HEALTH_PORT: String(healthPort),
+            FANOUT_SHARD: `${shard}/${shards}`,
+          },
+          secrets: { ...fanoutDatabase.secrets, ...redisSecrets },
+          healthCheck: healthCheck(healthPort, Duration.seconds(30)),
+          stopTimeout: Duration.seconds(30),
+          logging: ecs.LogDrivers.awsLogs({
+            streamPrefix: shard === 0 ? 'fanout' : `fanout-${shard}`,
+            logGroup: logGroup('fanout'),
+          }),
+        });
+      }
       webSocket.webSocketStage.grantManagementApiAccess(fanoutTask.taskRole);
       this.fanout = new ecs.FargateService(this, 'fanout', {
         cluster: this.cluster,

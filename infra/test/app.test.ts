@@ -591,6 +591,11 @@ describe('DB processor', () => {
     });
   });
 
+  it('names the mapping for the flow it carries, events queue to DB processor', () => {
+    const mappings = Object.keys(template(app.dbProcessor).findResources('AWS::Lambda::EventSourceMapping'));
+    expect(mappings).toEqual([expect.stringMatching(/^dbprocessorfunctioneventsqueuetodbprocessor/)]);
+  });
+
   it('knows the events dead-letter queue and its redrive limit', () => {
     template(app.dbProcessor).hasResourceProperties('AWS::Lambda::Function', {
       Environment: {

@@ -12,7 +12,6 @@ export type { ComponentState, ComponentStatus } from './exchange/supervisor.js';
 export * from './http-api/index.js';
 export { LambdaContext, LOCAL_ACCOUNT_ID, LOCAL_REGION } from './lambda/lambda-context.js';
 export * from './local-cloud.js';
-export * from './services/index.js';
 export * from './sqs/index.js';
 export {
   type Disconnect,

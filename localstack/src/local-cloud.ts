@@ -5,10 +5,9 @@
  * started alone from its folder.
  */
 import { HTTP_ROUTES } from '@exchange/functions/http-routes';
+import { alreadyRunning, ensureServices, type Services } from '@exchange/local-services';
 import { type HttpApi, startHttpApi } from './http-api/index.js';
 import { loadRouteTable } from './http-api/route-table-loader.js';
-import { ensureServices, type Services } from './services/index.js';
-import { alreadyRunning } from './services/running-service.js';
 import { DEFAULT_SQS_PORT, type LocalSqs, startLocalSqs } from './sqs/index.js';
 import { start as startWebSocketApi, type WebSocketApi } from './websocket-api/index.js';
 

@@ -13,8 +13,14 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { FifoQueueDefinition } from '@exchange/protocol';
+import { SqsJsonClient } from '@exchange/sqs-client';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { failedRecordIds, InvalidBatchResponseError, SqsEventSource } from '../src/event-source/index.js';
+import {
+  failedRecordIds,
+  InvalidBatchResponseError,
+  SqsEventSource,
+  type SqsEventSourceOptions,
+} from '../src/event-source/index.js';
 import { LambdaContext } from '../src/lambda/lambda-context.js';
 import { createSqsClient, type LocalSqs, startLocalSqs } from '../src/sqs/index.js';
 
@@ -100,7 +106,7 @@ function heldQueue(name: string): FifoQueueDefinition {
 }
 
 const QUEUES = [
-  ...['shape', 'order', 'partial', 'thrown', 'stop'].map(testQueue),
+  ...['shape', 'order', 'partial', 'thrown', 'stop', 'lanes', 'lanes-partial', 'lean'].map(testQueue),
   ...['extended', 'killed', 'refused'].map(heldQueue),
 ];
 
@@ -162,8 +168,9 @@ describe('SqsEventSource (integration, fauxqs)', () => {
     queue: string,
     handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>,
     onError: (error: unknown) => void = () => undefined,
+    options: Pick<SqsEventSourceOptions, 'maxConcurrency' | 'batchClient' | 'batchSize'> = {},
   ): SqsEventSource {
-    const source = new SqsEventSource({ client, queueUrl: urlOf(queue), handler, onError });
+    const source = new SqsEventSource({ client, queueUrl: urlOf(queue), handler, onError, ...options });
     sources.push(source);
     source.start();
     return source;
@@ -372,6 +379,9 @@ describe('SqsEventSource (integration, fauxqs)', () => {
           SQS_ENDPOINT: sqs.endpoint,
           AWS_REGION: sqs.region,
           EVENT_SOURCE_HOLD_SECONDS: '2',
+          // One lane: the killed process's other lanes leave long polls behind that could
+          // take the message once more before this test's poller does.
+          EVENT_SOURCE_MAX_CONCURRENCY: '1',
         },
         stdio: ['ignore', 'pipe', 'inherit'],
       },
@@ -417,6 +427,128 @@ describe('SqsEventSource (integration, fauxqs)', () => {
     await new Promise((resolve) => setTimeout(resolve, 2_000));
 
     expect(await depth('refused')).toEqual(['0', '1']);
+  });
+
+  it('with lanes, handles message groups at once, each group in order', async () => {
+    // Prepare: three groups of three; a receive takes one group's messages before another's.
+    const bodies = ['a1', 'b1', 'c1', 'a2', 'b2', 'c2', 'a3', 'b3', 'c3'];
+    await sendAll('lanes', bodies);
+    const handled: string[] = [];
+    const allHandled = signal();
+    const batchGroups: string[][] = [];
+    let inHand = 0;
+    let mostInHand = 0;
+    const threeInHand = signal();
+    const letGo = signal();
+
+    // Act: each batch waits until three are in hand, so lanes that took turns would
+    // stall (until the give-up below, and then fail).
+    const source = poll(
+      'lanes',
+      async (event) => {
+        batchGroups.push([...new Set(event.Records.map((r) => r.attributes.MessageGroupId as string))]);
+        inHand += 1;
+        mostInHand = Math.max(mostInHand, inHand);
+        if (inHand === 3) threeInHand.resolve();
+        await Promise.race([threeInHand.promise, letGo.promise]);
+        inHand -= 1;
+        handled.push(...event.Records.map((r) => r.body));
+        if (handled.length === bodies.length) allHandled.resolve();
+        return undefined;
+      },
+      () => undefined,
+      { maxConcurrency: 3, batchSize: 3 },
+    );
+    const giveUp = setTimeout(() => letGo.resolve(), 10_000);
+    await allHandled.promise;
+    clearTimeout(giveUp);
+    await source.stop();
+
+    // Assess
+    expect(mostInHand).toBe(3);
+    expect(batchGroups.map((groups) => groups.join()).toSorted()).toEqual(['a', 'b', 'c']);
+    expect(byGroup(handled)).toEqual(byGroup(bodies));
+    expect(await depth('lanes')).toEqual(['0', '0']);
+  });
+
+  it('with lanes, a failed record comes back with the rest of its group, in order, while others go on', async () => {
+    // Prepare: a2 fails on its first delivery; the handler reports only a2.
+    const bodies = ['a1', 'b1', 'a2', 'b2', 'a3', 'b3', 'a4', 'b4'];
+    await sendAll('lanes-partial', bodies);
+    const done: string[] = [];
+    const allDone = signal();
+
+    // Act
+    const source = poll(
+      'lanes-partial',
+      async (event) => {
+        const failed = event.Records.filter(
+          (r) => r.body === 'a2' && r.attributes.ApproximateReceiveCount === '1',
+        );
+        const failedIds = new Set(failed.map((r) => r.messageId));
+        // Records after a failure of their group are done here, yet must come back.
+        done.push(...event.Records.filter((r) => !failedIds.has(r.messageId)).map((r) => r.body));
+        if (new Set(done).size === bodies.length) allDone.resolve();
+        return failures(...failedIds);
+      },
+      () => undefined,
+      { maxConcurrency: 2 },
+    );
+    await allDone.promise;
+    await source.stop();
+
+    // Assess: group a's last delivery of each record is in order, after a2's retry.
+    const lastOf = (group: string) =>
+      done.filter((body) => body.startsWith(group)).filter((body, i, all) => all.lastIndexOf(body) === i);
+    expect(lastOf('a')).toEqual(['a1', 'a2', 'a3', 'a4']);
+    expect(lastOf('b')).toEqual(['b1', 'b2', 'b3', 'b4']);
+    expect(done.filter((body) => body === 'a2')).toHaveLength(1);
+    expect(await depth('lanes-partial')).toEqual(['0', '0']);
+  });
+
+  it('receives and deletes through a lean SQS client when given one', async () => {
+    // Prepare
+    await sendAll('lean', ['a1', 'a2', 'b1']);
+    const lean = new SqsJsonClient({
+      endpoint: sqs.endpoint,
+      region: sqs.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const calls: string[] = [];
+    const batchClient: SqsEventSourceOptions['batchClient'] = {
+      receiveMessage: (input, abort) => {
+        calls.push('receive');
+        return lean.receiveMessage(input, abort);
+      },
+      deleteMessageBatch: (input) => {
+        calls.push('delete');
+        return lean.deleteMessageBatch(input);
+      },
+    };
+    const handled: SQSRecord[] = [];
+    const allHandled = signal();
+
+    // Act
+    const source = poll(
+      'lean',
+      async (event) => {
+        handled.push(...event.Records);
+        if (handled.length === 3) allHandled.resolve();
+        return undefined;
+      },
+      () => undefined,
+      { batchClient },
+    );
+    await allHandled.promise;
+    await source.stop();
+    await lean.close();
+
+    // Assess
+    expect(handled.map((r) => r.body)).toEqual(['a1', 'a2', 'b1']);
+    expect(handled[0]?.attributes).toMatchObject({ MessageGroupId: 'a', ApproximateReceiveCount: '1' });
+    expect(handled[0]?.md5OfBody).toBe(createHash('md5').update('a1').digest('hex'));
+    expect(calls).toContain('delete');
+    expect(await depth('lean')).toEqual(['0', '0']);
   });
 
   it('stop waits for the batch in hand and settles it', async () => {

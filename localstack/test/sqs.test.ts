@@ -55,11 +55,11 @@ function send(queue: string, group: string, body: string, deduplicationId = body
   );
 }
 
-async function receive(queue: string, waitTimeSeconds = 5): Promise<Message[]> {
+async function receive(queue: string, waitTimeSeconds = 5, maxMessages = 10): Promise<Message[]> {
   const { Messages } = await client.send(
     new ReceiveMessageCommand({
       QueueUrl: urlOf(queue),
-      MaxNumberOfMessages: 10,
+      MaxNumberOfMessages: maxMessages,
       WaitTimeSeconds: waitTimeSeconds,
       MessageSystemAttributeNames: ['MessageGroupId', 'ApproximateReceiveCount', 'SequenceNumber'],
     }),
@@ -192,6 +192,22 @@ describe('local SQS', () => {
     expect(bodiesOf(first, 'd')).toEqual(['d1', 'd2']);
     expect(second).toEqual([]);
     for (const message of [...held, ...first]) await remove(EVENTS_QUEUE.name, message);
+    expect(await depth(EVENTS_QUEUE.name)).toEqual({ visible: '0', inFlight: '0' });
+  });
+
+  it('takes one group’s messages before another’s, leaving the other group to the next receive', async () => {
+    // Prepare: groups f and g interleaved
+    for (const body of ['f1', 'g1', 'f2', 'g2', 'f3', 'g3'])
+      await send(EVENTS_QUEUE.name, body[0] as string, body);
+
+    // Act
+    const first = await receive(EVENTS_QUEUE.name, 0, 3);
+    const second = await receive(EVENTS_QUEUE.name, 0, 3);
+
+    // Assess
+    expect(first.map((m) => m.Body)).toEqual(['f1', 'f2', 'f3']);
+    expect(second.map((m) => m.Body)).toEqual(['g1', 'g2', 'g3']);
+    for (const message of [...first, ...second]) await remove(EVENTS_QUEUE.name, message);
     expect(await depth(EVENTS_QUEUE.name)).toEqual({ visible: '0', inFlight: '0' });
   });
 

@@ -1,64 +1,28 @@
 /**
  * Commands: what the API enqueues to `orders.fifo` and the engine applies, one at a
  * time. Two forms of one contract:
- * - {@link Command}, the wire form (JSON, decimal strings), validated by {@link commandSchema};
- * - {@link EngineCommand}, the same command in integers (ticks, lots, minor units),
- *   which the engine core executes. `toEngineCommand` converts one into the other.
+ * - {@link Command}, the wire form (JSON, decimal strings), validated by {@link commandSchema}
+ *   (this file);
+ * - `EngineCommand` (`engine-commands.ts`), the same command in integers (ticks, lots,
+ *   minor units), which the engine core executes. `toEngineCommand`
+ *   (`convert-command.ts`) converts one into the other.
  *
  * Every command carries `requestId`, its idempotency key: the engine applies a
  * request id at most once.
  */
 import { z } from 'zod';
-
-export const SIDES = ['BUY', 'SELL'] as const;
-export type Side = (typeof SIDES)[number];
-
-/**
- * Binance's spot order types. The four stop and take-profit types wait, funds
- * locked, until the market's last trade price reaches their `stopPrice` (or
- * moves `trailingDelta` basis points against them); then a `…_LIMIT` type works
- * as a limit order at its `price`, the others as a market order.
- */
-export const ORDER_TYPES = [
-  'LIMIT',
-  'MARKET',
-  'STOP_LOSS',
-  'STOP_LOSS_LIMIT',
-  'TAKE_PROFIT',
-  'TAKE_PROFIT_LIMIT',
-] as const;
-export type OrderType = (typeof ORDER_TYPES)[number];
-
-/** The order types that wait for a trigger. */
-export const CONDITIONAL_ORDER_TYPES = [
-  'STOP_LOSS',
-  'STOP_LOSS_LIMIT',
-  'TAKE_PROFIT',
-  'TAKE_PROFIT_LIMIT',
-] as const;
-
-/** Is `type` a stop or take-profit type (one that waits for its trigger)? */
-export function isConditional(type: OrderType): boolean {
-  return type !== 'LIMIT' && type !== 'MARKET';
-}
-
-/** Does `type` carry a limit price (LIMIT and the `…_LIMIT` types)? */
-export function hasLimitPrice(type: OrderType): boolean {
-  return type === 'LIMIT' || type === 'STOP_LOSS_LIMIT' || type === 'TAKE_PROFIT_LIMIT';
-}
-
-/** Binance's cancel-replace modes: give up on the new order when the cancel fails, or place it anyway. */
-export const CANCEL_REPLACE_MODES = ['STOP_ON_FAILURE', 'ALLOW_FAILURE'] as const;
-export type CancelReplaceMode = (typeof CANCEL_REPLACE_MODES)[number];
-
-/** Good-till-cancelled, immediate-or-cancel, fill-or-kill. */
-export const TIME_IN_FORCE = ['GTC', 'IOC', 'FOK'] as const;
-export type TimeInForce = (typeof TIME_IN_FORCE)[number];
-
-/** Binance's self-trade prevention modes; the default is `EXPIRE_MAKER`. */
-export const STP_MODES = ['EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH'] as const;
-export type SelfTradePrevention = (typeof STP_MODES)[number];
-export const DEFAULT_STP: SelfTradePrevention = 'EXPIRE_MAKER';
+import {
+  CANCEL_REPLACE_MODES,
+  CLIENT_ORDER_ID,
+  hasLimitPrice,
+  isConditional,
+  ORDER_TYPES,
+  type OrderType,
+  SIDES,
+  STP_MODES,
+  TIME_IN_FORCE,
+  type TimeInForce,
+} from './order-terms.js';
 
 export const COMMAND_TYPES = [
   'CREATE_ORDER',
@@ -74,8 +38,6 @@ export const COMMAND_TYPES = [
 ] as const;
 export type CommandType = (typeof COMMAND_TYPES)[number];
 
-/** Binance's client order id alphabet and length. */
-export const CLIENT_ORDER_ID = /^[.A-Z:/a-z0-9_-]{1,36}$/;
 const decimalString = z.string().min(1).max(64);
 const id = z.string().min(1).max(64);
 
@@ -285,131 +247,3 @@ export const commandSchema = z.discriminatedUnion('type', [
 /** A command on the wire (decimal strings). */
 export type Command = z.infer<typeof commandSchema>;
 export type CreateOrderCommand = z.infer<typeof createOrderSchema>;
-
-// ---------------------------------------------------------------------------
-// Engine form: integers, every optional resolved to its default.
-
-export interface EngineCreateOrder {
-  readonly type: 'CREATE_ORDER';
-  readonly accountId: string;
-  readonly market: string;
-  readonly side: Side;
-  readonly orderType: OrderType;
-  readonly timeInForce: TimeInForce;
-  readonly postOnly: boolean;
-  /** Ticks; 0 for a market order. */
-  readonly price: number;
-  /** Lots; 0 when the order is sized by `quoteQuantity`. */
-  readonly quantity: number;
-  /** Quote minor units, market orders only; 0 when sized by `quantity`. */
-  readonly quoteQuantity: number;
-  readonly clientOrderId: string | null;
-  readonly selfTradePrevention: SelfTradePrevention;
-  /** Ticks, conditional types only; 0 when none (a trailing stop may have none). */
-  readonly stopPrice?: number;
-  /** Basis points, conditional types only; 0 when not trailing. */
-  readonly trailingDelta?: number;
-}
-
-export interface EngineCancelOrder {
-  readonly type: 'CANCEL_ORDER';
-  readonly accountId: string;
-  readonly market: string;
-  readonly orderId: number | null;
-  readonly clientOrderId: string | null;
-}
-
-export interface EngineCancelAll {
-  readonly type: 'CANCEL_ALL';
-  readonly accountId: string;
-  readonly market: string;
-}
-
-export interface EngineDeposit {
-  readonly type: 'DEPOSIT';
-  readonly accountId: string;
-  readonly asset: string;
-  /** Minor units. */
-  readonly amount: number;
-}
-
-/** Phase one of a withdrawal: lock the amount; its withdrawal id is the command's sequence. */
-export interface EngineWithdraw {
-  readonly type: 'WITHDRAW';
-  readonly accountId: string;
-  readonly asset: string;
-  readonly amount: number;
-}
-
-/** Phase two: debit the locked amount, or give it back. */
-export interface EngineSettleWithdrawal {
-  readonly type: 'SETTLE_WITHDRAWAL';
-  readonly accountId: string;
-  readonly withdrawalId: number;
-  readonly outcome: 'COMPLETED' | 'FAILED';
-}
-
-/** Reduces an open order's quantity (lots, the new total) in place; time priority is kept. */
-export interface EngineAmendOrder {
-  readonly type: 'AMEND_ORDER';
-  readonly accountId: string;
-  readonly market: string;
-  readonly orderId: number | null;
-  readonly clientOrderId: string | null;
-  readonly quantity: number;
-  readonly newClientOrderId: string | null;
-}
-
-/** Cancels `cancel` and places `order` in one command. */
-export interface EngineCancelReplace {
-  readonly type: 'CANCEL_REPLACE';
-  readonly accountId: string;
-  readonly mode: CancelReplaceMode;
-  readonly cancel: EngineCancelOrder;
-  readonly order: EngineCreateOrder;
-}
-
-/** One leg of an OCO, in integers. */
-export interface EngineOrderListLeg {
-  readonly orderType: OrderType;
-  readonly postOnly: boolean;
-  readonly timeInForce: TimeInForce;
-  /** Ticks; 0 for a market-type leg. */
-  readonly price: number;
-  readonly stopPrice: number;
-  readonly trailingDelta: number;
-  readonly clientOrderId: string | null;
-}
-
-export interface EngineCreateOrderList {
-  readonly type: 'CREATE_ORDER_LIST';
-  readonly accountId: string;
-  readonly market: string;
-  readonly side: Side;
-  /** Lots, both legs. */
-  readonly quantity: number;
-  readonly listClientOrderId: string | null;
-  readonly selfTradePrevention: SelfTradePrevention;
-  readonly above: EngineOrderListLeg;
-  readonly below: EngineOrderListLeg;
-}
-
-export interface EngineCancelOrderList {
-  readonly type: 'CANCEL_ORDER_LIST';
-  readonly accountId: string;
-  readonly market: string;
-  readonly orderListId: number | null;
-  readonly listClientOrderId: string | null;
-}
-
-export type EngineCommand =
-  | EngineCreateOrder
-  | EngineCancelOrder
-  | EngineCancelAll
-  | EngineDeposit
-  | EngineWithdraw
-  | EngineSettleWithdrawal
-  | EngineAmendOrder
-  | EngineCancelReplace
-  | EngineCreateOrderList
-  | EngineCancelOrderList;

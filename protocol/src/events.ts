@@ -11,9 +11,8 @@
  */
 import { z } from 'zod';
 import { END_REASONS, type EndReason, REJECT_CODES, type RejectCode } from './codes.js';
+import { COMMAND_TYPES, type CommandType } from './commands.js';
 import {
-  COMMAND_TYPES,
-  type CommandType,
   ORDER_TYPES,
   type OrderType,
   type SelfTradePrevention,
@@ -22,7 +21,7 @@ import {
   STP_MODES,
   TIME_IN_FORCE,
   type TimeInForce,
-} from './commands.js';
+} from './order-terms.js';
 
 export const ORDER_STATUSES = ['NEW', 'PARTIALLY_FILLED', 'FILLED', 'CANCELED', 'EXPIRED'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
@@ -156,9 +155,11 @@ export interface CancelReplaceOutcome {
 // ---------------------------------------------------------------------------
 // Wire form.
 
-const decimal = z.string().regex(/^-?\d+(\.\d+)?$/);
+/** A decimal string as every wire carries it (events, replies, read models). */
+export const wireDecimalSchema = z.string().regex(/^-?\d+(\.\d+)?$/);
 const stamp = { seq: z.number().int().positive(), time: z.number().int().nonnegative() };
-const wireLevel = z.tuple([decimal, decimal]);
+/** One book level on the wire: `[price, quantity]`. */
+export const wireLevelSchema = z.tuple([wireDecimalSchema, wireDecimalSchema]);
 
 export const orderEventSchema = z.object({
   type: z.literal('ORDER'),
@@ -172,15 +173,15 @@ export const orderEventSchema = z.object({
   timeInForce: z.enum(TIME_IN_FORCE),
   postOnly: z.boolean(),
   selfTradePrevention: z.enum(STP_MODES),
-  price: decimal.nullable(),
-  quantity: decimal.nullable(),
-  quoteQuantity: decimal.nullable(),
-  filledQuantity: decimal,
-  filledQuote: decimal,
+  price: wireDecimalSchema.nullable(),
+  quantity: wireDecimalSchema.nullable(),
+  quoteQuantity: wireDecimalSchema.nullable(),
+  filledQuantity: wireDecimalSchema,
+  filledQuote: wireDecimalSchema,
   status: z.enum(ORDER_STATUSES),
   reason: z.enum(END_REASONS).nullable(),
   createdAt: z.number().int().nonnegative(),
-  stopPrice: decimal.nullable().optional(),
+  stopPrice: wireDecimalSchema.nullable().optional(),
   trailingDelta: z.number().int().nonnegative().optional(),
   workingTime: z.number().int().optional(),
   orderListId: z.number().int().optional(),
@@ -192,16 +193,16 @@ export const tradeEventSchema = z.object({
   ...stamp,
   market: z.string(),
   tradeId: z.number().int().positive(),
-  price: decimal,
-  quantity: decimal,
-  quoteQuantity: decimal,
+  price: wireDecimalSchema,
+  quantity: wireDecimalSchema,
+  quoteQuantity: wireDecimalSchema,
   buyOrderId: z.number().int().positive(),
   sellOrderId: z.number().int().positive(),
   buyerAccountId: z.string(),
   sellerAccountId: z.string(),
   takerSide: z.enum(SIDES),
-  buyerFee: decimal,
-  sellerFee: decimal,
+  buyerFee: wireDecimalSchema,
+  sellerFee: wireDecimalSchema,
 });
 
 export const depthEventSchema = z.object({
@@ -209,8 +210,8 @@ export const depthEventSchema = z.object({
   ...stamp,
   market: z.string(),
   updateId: z.number().int().positive(),
-  bids: z.array(wireLevel),
-  asks: z.array(wireLevel),
+  bids: z.array(wireLevelSchema),
+  asks: z.array(wireLevelSchema),
 });
 
 export const balanceEventSchema = z.object({
@@ -218,10 +219,10 @@ export const balanceEventSchema = z.object({
   ...stamp,
   accountId: z.string(),
   asset: z.string(),
-  available: decimal,
-  locked: decimal,
-  availableDelta: decimal,
-  lockedDelta: decimal,
+  available: wireDecimalSchema,
+  locked: wireDecimalSchema,
+  availableDelta: wireDecimalSchema,
+  lockedDelta: wireDecimalSchema,
   cause: z.enum(COMMAND_TYPES),
 });
 
@@ -231,7 +232,7 @@ export const withdrawalEventSchema = z.object({
   withdrawalId: z.number().int().positive(),
   accountId: z.string(),
   asset: z.string(),
-  amount: decimal,
+  amount: wireDecimalSchema,
   status: z.enum(WITHDRAWAL_STATUSES),
 });
 
@@ -256,10 +257,10 @@ export const fillSchema = z.object({
   market: z.string(),
   orderId: z.number().int().positive(),
   side: z.enum(SIDES),
-  price: decimal,
-  quantity: decimal,
-  quoteQuantity: decimal,
-  fee: decimal,
+  price: wireDecimalSchema,
+  quantity: wireDecimalSchema,
+  quoteQuantity: wireDecimalSchema,
+  fee: wireDecimalSchema,
   feeAsset: z.string(),
   isMaker: z.boolean(),
   time: z.number().int().nonnegative(),

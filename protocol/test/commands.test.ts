@@ -1,6 +1,7 @@
 import { commandSchema } from '../src/commands.js';
-import { isRejection, toEngineCommand } from '../src/convert.js';
+import { toEngineCommand } from '../src/convert-command.js';
 import { createMarketRegistry } from '../src/markets.js';
+import { isRejection } from '../src/rejection.js';
 
 const registry = createMarketRegistry();
 const order = {

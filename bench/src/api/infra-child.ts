@@ -9,13 +9,8 @@ import { migrateEngineDatabase, startEngineService } from '@exchange/engine-serv
 import { migrateFunctionsDatabase } from '@exchange/functions/db/migrate';
 import { closeDatabase, database } from '@exchange/functions/db/pool';
 import { createDbProcessorHandler } from '@exchange/functions/db-processor/handler';
-import {
-  createScratchDatabase,
-  createSqsClient,
-  ensureRedis,
-  SqsEventSource,
-  startLocalSqs,
-} from '@exchange/localstack';
+import { createScratchDatabase, ensureRedis } from '@exchange/local-services';
+import { createSqsClient, SqsEventSource, startLocalSqs } from '@exchange/localstack';
 import { createMarketRegistry, EVENTS_QUEUE, ORDERS_QUEUE, redisKeys } from '@exchange/protocol';
 import { pino } from 'pino';
 

@@ -11,7 +11,7 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { migrateFunctionsDatabase } from '@exchange/functions/db/migrate';
-import { createScratchDatabase } from '@exchange/localstack';
+import { createScratchDatabase } from '@exchange/local-services';
 import { type Metric, table } from '../engine/report.js';
 import { machine } from '../machine.js';
 import { integerOption } from '../options.js';

@@ -6,7 +6,8 @@
  * the orchestrator's: the API emulator and the handlers run in it.
  */
 import { randomBytes } from 'node:crypto';
-import { createScratchDatabase, startExchange } from '@exchange/localstack';
+import { createScratchDatabase } from '@exchange/local-services';
+import { startExchange } from '@exchange/localstack';
 
 const prefix = `bench-${randomBytes(4).toString('hex')}:`;
 const db = await createScratchDatabase({ prefix: 'bench_end_to_end' });

@@ -12,7 +12,7 @@
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { ensurePostgres } from '@exchange/localstack';
+import { ensurePostgres } from '@exchange/local-services';
 import { ENGINE_NODE_FLAGS } from '@exchange/protocol';
 import { type Metric, table } from '../engine/report.js';
 import { machine } from '../machine.js';

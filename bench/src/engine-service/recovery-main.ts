@@ -6,7 +6,7 @@
  * both under 10 s); and the snapshot pause for 100,000 resting orders.
  */
 import { parseArgs } from 'node:util';
-import { ensurePostgres } from '@exchange/localstack';
+import { ensurePostgres } from '@exchange/local-services';
 import { machine } from '../machine.js';
 import { integerOption } from '../options.js';
 import { measureSnapshotPause, runRecoveryBench } from './recovery.js';

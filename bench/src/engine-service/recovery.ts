@@ -18,7 +18,7 @@ import {
   SnapshotStore,
   stringifyInSlices,
 } from '@exchange/engine-service/runtime';
-import { adminQuery, withDatabase } from '@exchange/localstack';
+import { adminQuery, withDatabase } from '@exchange/local-services';
 import { createMarketRegistry, ENGINE_NODE_FLAGS, type EngineCommand } from '@exchange/protocol';
 import pg from 'pg';
 import { JournalWorkload } from './journal-workload.js';

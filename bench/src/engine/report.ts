@@ -1,6 +1,6 @@
 /**
  * Aggregation across processes and everything printed or recorded: the human tables,
- * the metrics object of the `--json` line, and the verdict against the issue's targets.
+ * the metrics object of the `--json` line, and the verdict against the targets (`../targets.ts`).
  */
 
 import { type Verdict, verdictsOf } from '../targets.js';
@@ -127,7 +127,7 @@ export function sameRunRatios(runs: readonly MixedRunResult[], workload: string,
 
 const round = (value: number, digits: number): number => Number(value.toFixed(digits));
 
-/** The issue's metric keys, each the median across processes. */
+/** The recorded metric keys, each the median across processes. */
 export function metrics(agg: Aggregate): Record<string, Metric> {
   const out: Record<string, Metric> = {};
   for (const w of agg.workloads) {

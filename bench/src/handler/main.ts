@@ -9,7 +9,8 @@
 import { fork } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { createScratchDatabase, ensureRedis, LambdaContext, startLocalSqs } from '@exchange/localstack';
+import { createScratchDatabase, ensureRedis } from '@exchange/local-services';
+import { LambdaContext, startLocalSqs } from '@exchange/localstack';
 import { ORDERS_QUEUE, QUEUE_DEFINITIONS } from '@exchange/protocol';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 

@@ -1,6 +1,6 @@
 /**
  * Throughput and tail latency of a no-op route (`GET /health`) through the API Gateway
- * emulator, against a bare node:http server sending the same body. The issue's target:
+ * emulator, against a bare node:http server sending the same body. The target:
  * the emulator keeps at least 70% of the bare server's requests per second.
  *
  * Each server runs in a child process and autocannon drives it from this one, over

@@ -9,7 +9,7 @@ import {
   type PrivateServer as LocalServer,
   startPrivatePostgres,
   startPrivateRedis,
-} from '@exchange/localstack';
+} from '@exchange/local-services';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { parseProcStat } from './proc-stat.js';

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:ws [-- --json] [--clients N] [--trades-per-s T] [--seconds S] [--warmup W] [--shards K]`
+ * `npm run bench:ws [-- --json] [--clients N] [--trades-per-s T] [--seconds S] [--warmup W] [--shards K] [--cpu-prof-dir D]`
  *
  * The WebSocket streams under load: `--clients` sockets (1,000) on the API Gateway
  * WebSocket emulator, each subscribed to `trades@SOL_USDC` and `depth@SOL_USDC`, while
@@ -14,7 +14,9 @@
  * depth update id that does not follow the previous one on a client, or a client
  * dropped); and what the fan-out costs: WebSocket messages per connection per second
  * (each one post to `@connections`; the 99th percentile over connections) and the
- * fan-out process's CPU per frame delivered. Prints tables, records the run in `bench/results/`, and with `--json`
+ * fan-out process's CPU per frame delivered and per post. With `--cpu-prof-dir` the fan-outs
+ * run under `node --cpu-prof` and this process (engine, fauxqs, emulator) is profiled
+ * over the measured seconds, all written to that folder. Prints tables, records the run in `bench/results/`, and with `--json`
  * prints the metrics as the last stdout line. Progress goes to stderr.
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
@@ -26,13 +28,8 @@ import { parseArgs } from 'node:util';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { migrateEngineDatabase, startEngineService } from '@exchange/engine-service/runtime';
 import { migrateFunctionsDatabase } from '@exchange/functions/db/migrate';
-import {
-  createScratchDatabase,
-  createSqsClient,
-  ensureRedis,
-  startLocalSqs,
-  startWebSocketApi,
-} from '@exchange/localstack';
+import { createScratchDatabase, ensureRedis } from '@exchange/local-services';
+import { createSqsClient, startLocalSqs, startWebSocketApi } from '@exchange/localstack';
 import { createMarketRegistry, ORDERS_QUEUE, QUEUE_DEFINITIONS, redisKeys } from '@exchange/protocol';
 import { pino } from 'pino';
 import { type Metric, table } from '../engine/report.js';
@@ -40,6 +37,7 @@ import { machine } from '../machine.js';
 import { integerOption } from '../options.js';
 import { writeReadmeSection } from '../results-readme.js';
 import { LatencyHistogram } from './latency-histogram.js';
+import { startProfile } from './profile.js';
 
 const RESULTS_DIR = new URL('../../results/', import.meta.url);
 const FANOUT_MAIN = fileURLToPath(new URL('../../../engine-service/src/fanout-main.ts', import.meta.url));
@@ -56,13 +54,14 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '20' },
     warmup: { type: 'string', default: '3' },
     shards: { type: 'string', default: '1' },
+    'cpu-prof-dir': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
   strict: true,
 });
 if (values.help) {
   console.log(
-    'usage: npm run bench:ws -- [--json] [--clients 1000] [--trades-per-s 200] [--seconds 20] [--warmup 3] [--shards 1]',
+    'usage: npm run bench:ws -- [--json] [--clients 1000] [--trades-per-s 200] [--seconds 20] [--warmup 3] [--shards 1] [--cpu-prof-dir DIR]',
   );
   process.exit(0);
 }
@@ -113,8 +112,10 @@ const api = await startWebSocketApi({ log: () => {} });
 log(`emulator ${api.url}; engine ${engine.health.url}`);
 
 // 2. the fan-outs, one process per shard
+const profileDir = values['cpu-prof-dir'];
+const profileFlags = profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
 const fanouts = Array.from({ length: options.shards }, (_, shard) =>
-  spawn(process.execPath, ['--import', 'tsx', FANOUT_MAIN], {
+  spawn(process.execPath, [...profileFlags, '--import', 'tsx', FANOUT_MAIN], {
     env: {
       ...process.env,
       WS_MANAGEMENT_ENDPOINT: api.managementEndpoint,
@@ -234,8 +235,10 @@ const statsOf = async () => {
 const fanoutBefore = await statsOf();
 const engineBefore = (await (await fetch(engine.health.url)).json()) as { lastSeq: number };
 clients.send({ type: 'measure' });
+const profile = profileDir === undefined ? undefined : await startProfile(profileDir);
 const started = Date.now();
 await sleep(options.seconds * 1000);
+await profile?.stop();
 const report = fromClients<{
   histogram: number[];
   messages: number;
@@ -298,6 +301,7 @@ const lines = [
     ['frames per post', (delta('frames') / Math.max(1, delta('posts'))).toFixed(1)],
     ['posts / connection / s, p99 over connections', String(metrics.posts_per_connection_per_s?.value)],
     ['fan-out CPU per frame, µs', String(metrics.fanout_cpu_us_per_frame?.value)],
+    ['fan-out CPU per post, µs', (delta('cpuUs') / Math.max(1, delta('posts'))).toFixed(1)],
     ['fan-out slow drops, gone', `${fanoutAfter.slowDropped ?? 0}, ${fanoutAfter.gone ?? 0}`],
   ]),
   '',

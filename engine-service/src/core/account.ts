@@ -21,7 +21,7 @@ export class Balance {
 
 /**
  * An account: balances indexed by asset, and its open orders as an intrusive list
- * in creation order, with client order ids among them.
+ * in id order, with client order ids among them.
  */
 export class Account {
   readonly balances: (Balance | undefined)[] = [];
@@ -37,14 +37,22 @@ export class Account {
 
   constructor(readonly id: string) {}
 
-  /** Links an order that has started resting or waiting in the market with index `market`. */
+  /**
+   * Links an order that has started resting or waiting in the market with index
+   * `market`, in id order: at the tail for a new order, further in for a stop that
+   * fired and rests (as a restored snapshot lists it).
+   */
   addOpen(order: Order, market: number): void {
     this.openIn[market] = (this.openIn[market] ?? 0) + 1;
-    order.accountPrev = this.openTail;
-    order.accountNext = null;
-    if (this.openTail === null) this.openHead = order;
-    else this.openTail.accountNext = order;
-    this.openTail = order;
+    let prev = this.openTail;
+    while (prev !== null && prev.id > order.id) prev = prev.accountPrev;
+    const next = prev === null ? this.openHead : prev.accountNext;
+    order.accountPrev = prev;
+    order.accountNext = next;
+    if (prev === null) this.openHead = order;
+    else prev.accountNext = order;
+    if (next === null) this.openTail = order;
+    else next.accountPrev = order;
     this.openCount++;
     if (order.clientOrderId !== null) {
       this.clientOrders ??= new Map();

@@ -34,7 +34,7 @@ export class ConditionalOrders extends Matching {
   private trigger(book: OrderBook, order: Order): void {
     const list = order.list;
     if (list !== null) {
-      // Its sibling expires; the list's lock becomes this order'this.
+      // Its sibling expires; the list's lock becomes this order's.
       const sibling = list.other(order);
       this.closeList(list);
       this.takeOpen(book, sibling, 'EXPIRED', 'ORDER_LIST_SIBLING');

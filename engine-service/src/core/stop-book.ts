@@ -139,14 +139,20 @@ export class StopBook {
     return fired;
   }
 
-  /** Trailing stops whose stop price `last` reached start tracking from `last`. */
+  /**
+   * Trailing stops whose stop price `last` reached start tracking from `last` — all of
+   * them, also those behind a plain stop that fires first and moves the price.
+   */
   private activate(sorted: Order[], last: number, onFall: boolean): void {
-    for (let top = sorted.at(-1); top !== undefined && top.trailingDelta > 0; top = sorted.at(-1)) {
-      if (onFall ? last > top.stopPrice : last < top.stopPrice) return;
-      sorted.pop();
-      top.tracking = true;
-      top.trailRef = last;
-      this.trailing.push(top);
+    // The orders `last` reaches are the end of the array.
+    for (let i = sorted.length - 1; i >= 0; i--) {
+      const order = sorted[i] as Order;
+      if (onFall ? last > order.stopPrice : last < order.stopPrice) return;
+      if (order.trailingDelta === 0) continue;
+      sorted.splice(i, 1);
+      order.tracking = true;
+      order.trailRef = last;
+      this.trailing.push(order);
     }
   }
 

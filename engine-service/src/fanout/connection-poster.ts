@@ -289,9 +289,14 @@ export class ConnectionPoster {
     queue.lastPostAt = Date.now();
     this.stats.inFlight++;
     this.stats.posts++;
-    // Through a promise even if `post` throws synchronously, so the bookkeeping below always runs.
-    Promise.resolve()
-      .then(() => this.client.post(id, batch.payload))
+    let sent: Promise<void>;
+    try {
+      sent = this.client.post(id, batch.payload);
+    } catch (error) {
+      // A client that throws instead of rejecting: the bookkeeping below still runs.
+      sent = Promise.reject(error);
+    }
+    sent
       .then(
         () => {
           queue.attempts = 0;

@@ -5,16 +5,12 @@
  *
  * 1. **subscribe** to `ws:changes` and `PSUBSCRIBE` to `md:*` before anything is read,
  *    so no change or message falls between a read and the subscription;
- * 2. **resync** the in-memory {@link SubscriptionView} from the registry
- *    (`ws:streams` → `ws:stream:{s}`), then every `resyncMs` and after every
- *    reconnection to Redis; a `ws:changes` notification re-reads that one connection's
- *    `ws:subs:{id}`, and the market-data messages that arrive after the notification
- *    wait until that read is applied: a subscription acknowledged before a message was
- *    published is in the view when the message is delivered (the handler acknowledges
- *    after its script published the notification, and Redis delivers one connection's
- *    messages in publication order);
- * 3. **seed** the live candles from the `klines` table (trades meanwhile are held and
- *    replayed onto the seed);
+ * 2. **resync** the in-memory {@link SubscriptionView} from the registry, then every
+ *    `resyncMs` and after every reconnection to Redis, and follow each `ws:changes`
+ *    notice (see `subscription-sync.ts`: how a subscription acknowledged before a
+ *    message was published is in the view when the message is delivered);
+ * 3. **resume** the live candles from the `klines` table (trades meanwhile are held and
+ *    replayed onto the stored candles);
  * 4. **route**: each `md:` message goes through the {@link StreamRouter}; frames to send
  *    now go straight to the {@link ConnectionPoster}, and every `depthIntervalMs` the
  *    merged depth, tickers and candles follow;
@@ -41,7 +37,6 @@
  */
 import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
 import {
-  COMBINED_SUFFIX,
   depthReadModelOf,
   type MarketRegistry,
   type RedisKeys,
@@ -51,12 +46,13 @@ import {
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { type HealthServer, startHealthServer } from '../runtime/health.js';
-import { loadCandlesInProgress } from './candle-seed.js';
+import { loadCandlesInProgress } from './candles-in-progress.js';
 import { ConnectionPoster, type PosterStats } from './connection-poster.js';
-import { SHARD_MEMBERS_LUA, type Shard, shardOf } from './connection-shard.js';
+import { type Shard, shardOf } from './connection-shard.js';
 import { ConnectionsClient } from './connections-client.js';
-import { checkListenKeys, isUserDataStream, userDataStreamName } from './listen-key-watch.js';
+import { checkListenKeys, isUserDataStream } from './listen-key-watch.js';
 import { type Outgoing, StreamRouter } from './stream-router.js';
+import { subscriptionSync } from './subscription-sync.js';
 import { SubscriptionView } from './subscription-view.js';
 
 export interface FanoutOptions {
@@ -172,14 +168,6 @@ export async function startFanout(options: FanoutOptions): Promise<RunningFanout
     logger,
   });
 
-  /** Remembers the listen keys a connection wraps its user data events with (`account@{id}@user/combined`). */
-  const learnListenKeys = (streams: readonly string[], listening: string | null | undefined) => {
-    if (listening === null || listening === undefined) return;
-    for (const [listenKey, accountId] of Object.entries(JSON.parse(listening) as Record<string, string>)) {
-      if (streams.includes(userDataStreamName(accountId, true))) listenKeys.set(accountId, listenKey);
-    }
-  };
-
   const deliver = (frames: readonly Outgoing[]) => {
     for (const { stream, frame, batchable } of frames) {
       const subscribers = view.subscribers(stream);
@@ -198,109 +186,8 @@ export async function startFanout(options: FanoutOptions): Promise<RunningFanout
     }
   };
 
-  /**
-   * Messages and subscription reads in arrival order: a message waits behind every
-   * read started before it arrived. `streams` undefined: the read is in flight; null:
-   * it failed (the next resync repairs the view).
-   */
-  type Held =
-    | { readonly stream: string; readonly message: string }
-    | {
-        readonly connectionId: string;
-        streams: string[] | null | undefined;
-        /** The connection's `listenKeys` field (listen key → account), read with its streams. */
-        listening?: string | null;
-      };
-  const held: Held[] = [];
-  const drain = () => {
-    while (held.length > 0) {
-      const head = held[0] as Held;
-      if ('connectionId' in head) {
-        if (head.streams === undefined) return;
-        if (head.streams !== null) {
-          view.set(head.connectionId, head.streams);
-          learnListenKeys(head.streams, head.listening);
-          if (head.streams.length === 0) poster.forget(head.connectionId);
-        }
-      } else route(head.stream, head.message);
-      held.shift();
-    }
-  };
-  const refresh = (connectionId: string) => {
-    const read: Held = { connectionId, streams: undefined };
-    held.push(read);
-    commands
-      .multi()
-      .smembers(ws.subscriptions(connectionId))
-      .hget(ws.connection(connectionId), 'listenKeys')
-      .exec()
-      .then((answers) => {
-        const [[streamsError, streams], [keysError, listening]] = (answers ?? [
-          [null, []],
-          [null, null],
-        ]) as [[Error | null, string[]], [Error | null, string | null]];
-        if (streamsError !== null || keysError !== null) throw streamsError ?? keysError;
-        return { streams, listening };
-      })
-      .then(
-        ({ streams, listening }) => {
-          read.listening = listening;
-          read.streams = streams;
-        },
-        (error: unknown) => {
-          read.streams = null;
-          logger.warn({ err: error, connectionId }, 'subscription refresh failed');
-        },
-      )
-      .finally(drain);
-  };
-
-  const resync = async () => {
-    const served = new Set(view.connectionIds());
-    const streams = await commands.smembers(ws.streams);
-    const pipeline = commands.pipeline();
-    for (const stream of streams) {
-      if (shard.count === 1) pipeline.smembers(ws.stream(stream));
-      else pipeline.eval(SHARD_MEMBERS_LUA, 1, ws.stream(stream), shard.index, shard.count);
-    }
-    const answers = streams.length === 0 ? [] : ((await pipeline.exec()) ?? []);
-    const byConnection = new Map<string, string[]>();
-    answers.forEach(([error, ids], i) => {
-      if (error) throw error;
-      for (const id of ids as string[]) {
-        let mine = byConnection.get(id);
-        if (mine === undefined) {
-          mine = [];
-          byConnection.set(id, mine);
-        }
-        mine.push(streams[i] as string);
-      }
-    });
-    const combinedListeners = [...byConnection].filter(([, mine]) =>
-      mine.some((stream) => isUserDataStream(stream) && stream.endsWith(COMBINED_SUFFIX)),
-    );
-    const keysRead = commands.pipeline();
-    for (const [id] of combinedListeners) keysRead.hget(ws.connection(id), 'listenKeys');
-    const keyAnswers = combinedListeners.length === 0 ? [] : ((await keysRead.exec()) ?? []);
-    view.replaceAll(byConnection);
-    listenKeys.clear();
-    keyAnswers.forEach(([error, listening], i) => {
-      const [, mine] = combinedListeners[i] as [string, string[]];
-      if (error === null) learnListenKeys(mine, listening as string | null);
-    });
-    await closeLost([...served].filter((id) => !byConnection.has(id)));
-  };
-
-  /** Closes the connections among `ids` whose registration is gone. */
-  const closeLost = async (ids: readonly string[]) => {
-    if (ids.length === 0) return;
-    const pipeline = commands.pipeline();
-    for (const id of ids) pipeline.exists(ws.connection(id));
-    const answers = (await pipeline.exec()) ?? [];
-    answers.forEach(([error, exists], i) => {
-      if (error === null && exists === 0) poster.closeLost(ids[i] as string);
-    });
-  };
+  const sync = subscriptionSync({ commands, ws, shard, view, listenKeys, poster, route, logger });
+  const resync = () => sync.resync();
 
   /** Sets `ws:registry`; true when it was absent, that is when Redis lost the registry. */
   const markRegistry = async (): Promise<boolean> =>
@@ -311,13 +198,11 @@ export async function startFanout(options: FanoutOptions): Promise<RunningFanout
   };
 
   subscriber.on('message', (channel: string, connectionId: string) => {
-    if (channel === ws.changes && mine(connectionId)) refresh(connectionId);
+    if (channel === ws.changes && mine(connectionId)) sync.changed(connectionId);
   });
   subscriber.on('pmessage', (_pattern: string, channel: string, message: string) => {
     const stream = options.redisKeys.streamOf(channel);
-    if (stream === undefined) return;
-    if (held.length === 0) route(stream, message);
-    else held.push({ stream, message });
+    if (stream !== undefined) sync.message(stream, message);
   });
   await subscriber.subscribe(ws.changes);
   await subscriber.psubscribe(options.redisKeys.marketDataPattern);
@@ -330,12 +215,12 @@ export async function startFanout(options: FanoutOptions): Promise<RunningFanout
   });
 
   try {
-    router.seedCandles(
+    router.resumeCandles(
       options.databaseUrl === undefined ? [] : await loadCandlesInProgress(options.databaseUrl, Date.now()),
     );
   } catch (error) {
     logger.warn({ err: error }, 'candles in progress not read; live candles start from the trades seen');
-    router.seedCandles([]);
+    router.resumeCandles([]);
   }
 
   /**

@@ -3,7 +3,7 @@
  *
  * The engine publishes no candles; the fan-out folds each `md:trades@{market}` fill
  * into the candle of its interval bucket (bucket math of the `klines` table). At start
- * the candle in progress is seeded from the `klines` table, and trades the table
+ * the candle in progress resumes from the `klines` table, and trades the table
  * already counted (trade id at or below its `lastTradeId`) are skipped, so open, high,
  * low and volumes are right even when the fan-out starts mid-bucket.
  */
@@ -26,13 +26,13 @@ export class LiveCandle {
 
   constructor(readonly interval: KlineInterval) {}
 
-  /** The candle in progress, if any trade (or seed) made one. */
+  /** The candle in progress, if any trade (or a stored candle) made one. */
   current(): Candle | undefined {
     return this.candle;
   }
 
   /** Takes a stored candle as the one in progress, unless a newer bucket already started. */
-  seed(stored: Candle): void {
+  resume(stored: Candle): void {
     if (this.candle !== undefined && this.candle.openTime > stored.openTime) return;
     this.candle = stored;
   }

@@ -11,14 +11,14 @@
  *   from trades; all three go out at the fast interval, after the market's depth, so a
  *   client sees a trade, then the depth that includes it, then the ticker.
  *
- * Payloads are built only for streams someone subscribes to (`wanted`).
+ * Payloads are built only for streams someone subscribes to (`wanted`). The stream
+ * names of a market are in `market-streams.ts`, an account's frames in
+ * `account-frames.ts`, the payloads themselves in `payloads.ts`.
  */
 import {
-  type AccountUpdate,
   ALL_MINI_TICKERS_STREAM,
   ALL_TICKERS_STREAM,
   type BookTickerReadModel,
-  binanceSymbol,
   bookTickerReadModelOf,
   combinedStreamName,
   type DepthDiff,
@@ -27,17 +27,17 @@ import {
   type KlineInterval,
   type Market,
   type MarketRegistry,
-  PARTIAL_DEPTH_LEVELS,
-  type PartialDepthLevels,
   type PublicTrade,
   publicTradesOf,
   type TickerReadModel,
   tickerReadModelOf,
   WS_ACCOUNT_STREAM,
 } from '@exchange/protocol';
+import { accountFrames } from './account-frames.js';
 import { AveragePrice } from './average-price.js';
 import { DepthCoalescer, type MergedDepth } from './depth-coalescer.js';
 import { type Candle, LiveCandle } from './live-candles.js';
+import { type MarketStreams, marketStreams } from './market-streams.js';
 import {
   binanceArray,
   binanceAvgPrice,
@@ -52,7 +52,6 @@ import {
   nativeFrame,
   nativeKline,
 } from './payloads.js';
-import { subscriptionEvent, userDataEvents } from './user-data.js';
 
 /** One frame for every subscriber of a canonical stream. */
 export interface Outgoing {
@@ -63,7 +62,7 @@ export interface Outgoing {
 }
 
 /** A stored candle to start from (the `klines` row of the bucket in progress). */
-export interface SeedCandle {
+export interface StoredCandle {
   readonly market: string;
   readonly interval: KlineInterval;
   readonly candle: Candle;
@@ -83,27 +82,9 @@ export interface StreamRouterOptions {
   readonly listenKeyOf?: (accountId: string) => string | undefined;
 }
 
-interface Names {
-  readonly trades: string;
-  readonly depth: string;
-  readonly ticker: string;
-  readonly bookTicker: string;
-  readonly kline: Readonly<Record<KlineInterval, string>>;
-  readonly bTrade: string;
-  readonly bDepthFast: string;
-  readonly bDepthSlow: string;
-  readonly bTicker: string;
-  readonly bBookTicker: string;
-  readonly bKline: Readonly<Record<KlineInterval, string>>;
-  readonly bMiniTicker: string;
-  readonly bAvgPrice: string;
-  /** `<symbol>@depth<levels>` (slow) and `@depth<levels>@100ms` (fast). */
-  readonly bPartial: Readonly<Record<'fast' | 'slow', ReadonlyMap<PartialDepthLevels, string>>>;
-}
-
 interface MarketState {
   readonly market: Market;
-  readonly names: Names;
+  readonly names: MarketStreams;
   readonly fast: DepthCoalescer;
   readonly slow: DepthCoalescer;
   slowDueAt: number;
@@ -121,12 +102,13 @@ interface MarketState {
 /** @example const router = new StreamRouter({ registry, wanted: (s) => view.has(s) }); */
 export class StreamRouter {
   private readonly markets = new Map<string, MarketState>();
-  private readonly wanted: (stream: string) => boolean;
+  /** Also the {@link AccountAudience} of `account@` messages. */
+  readonly wanted: (stream: string) => boolean;
+  readonly registry: MarketRegistry;
+  readonly listenKeyOf: (accountId: string) => string | undefined;
   private readonly slowDepthMs: number;
-  private readonly registry: MarketRegistry;
-  private readonly listenKeyOf: (accountId: string) => string | undefined;
-  /** Trades seen before the candles were seeded, replayed onto the seeds. */
-  private unseeded: PublicTrade[] | undefined = [];
+  /** Trades seen before the candles resumed, replayed onto the stored ones. */
+  private beforeResume: PublicTrade[] | undefined = [];
 
   constructor(options: StreamRouterOptions) {
     this.wanted = options.wanted;
@@ -134,30 +116,9 @@ export class StreamRouter {
     this.registry = options.registry;
     this.listenKeyOf = options.listenKeyOf ?? (() => undefined);
     for (const market of options.registry.markets) {
-      const symbol = binanceSymbol(market.symbol).toLowerCase();
-      const perInterval = (name: (i: KlineInterval) => string) =>
-        Object.fromEntries(KLINE_INTERVALS.map((i) => [i, name(i)])) as Record<KlineInterval, string>;
       this.markets.set(market.symbol, {
         market,
-        names: {
-          trades: `trades@${market.symbol}`,
-          depth: `depth@${market.symbol}`,
-          ticker: `ticker@${market.symbol}`,
-          bookTicker: `bookTicker@${market.symbol}`,
-          kline: perInterval((i) => `kline@${market.symbol}_${i}`),
-          bTrade: `${symbol}@trade`,
-          bDepthFast: `${symbol}@depth@100ms`,
-          bDepthSlow: `${symbol}@depth`,
-          bTicker: `${symbol}@ticker`,
-          bBookTicker: `${symbol}@bookTicker`,
-          bKline: perInterval((i) => `${symbol}@kline_${i}`),
-          bMiniTicker: `${symbol}@miniTicker`,
-          bAvgPrice: `${symbol}@avgPrice`,
-          bPartial: {
-            fast: new Map(PARTIAL_DEPTH_LEVELS.map((n) => [n, `${symbol}@depth${n}@100ms`])),
-            slow: new Map(PARTIAL_DEPTH_LEVELS.map((n) => [n, `${symbol}@depth${n}`])),
-          },
-        },
+        names: marketStreams(market),
         fast: new DepthCoalescer(market.symbol),
         slow: new DepthCoalescer(market.symbol),
         slowDueAt: 0,
@@ -181,7 +142,7 @@ export class StreamRouter {
     const at = stream.indexOf('@');
     const kind = stream.slice(0, at);
     const target = stream.slice(at + 1);
-    if (kind === WS_ACCOUNT_STREAM) return this.accountFrames(stream, json);
+    if (kind === WS_ACCOUNT_STREAM) return accountFrames(stream, json, this);
     const state = this.markets.get(target);
     if (state === undefined) return [];
     const out: Outgoing[] = [];
@@ -321,12 +282,12 @@ export class StreamRouter {
    * before (those the store already counted are skipped). Call once; call with `[]`
    * when the store cannot be read, to start from the trades alone.
    */
-  seedCandles(seeds: readonly SeedCandle[]): void {
-    for (const { market, interval, candle } of seeds) {
-      this.markets.get(market)?.candles.get(interval)?.seed(candle);
+  resumeCandles(stored: readonly StoredCandle[]): void {
+    for (const { market, interval, candle } of stored) {
+      this.markets.get(market)?.candles.get(interval)?.resume(candle);
     }
-    const buffered = this.unseeded ?? [];
-    this.unseeded = undefined;
+    const buffered = this.beforeResume ?? [];
+    this.beforeResume = undefined;
     for (const trade of buffered) {
       const state = this.markets.get(trade.market);
       if (state !== undefined) this.addTrade(state, trade);
@@ -334,8 +295,8 @@ export class StreamRouter {
   }
 
   private addTrade(state: MarketState, trade: PublicTrade): void {
-    if (this.unseeded !== undefined) {
-      this.unseeded.push(trade);
+    if (this.beforeResume !== undefined) {
+      this.beforeResume.push(trade);
       return;
     }
     for (const [interval, live] of state.candles) {
@@ -368,35 +329,6 @@ export class StreamRouter {
     const symbol = state.market.symbol;
     this.push(out, native, () => nativeFrame(native, nativeKline(symbol, interval, candle, closed)), true);
     this.push(out, binance, () => binanceKline(symbol, interval, candle, closed, now), false);
-  }
-
-  /**
-   * An account update as the account's private streams carry it: native (`account@X`),
-   * Binance's user data events raw (`account@X@user`), wrapped as
-   * `{"stream":<listenKey>,"data":…}` on a `/stream` connection (`account@X@user/combined`),
-   * and as WebSocket API subscription events (`account@X@wsapi`).
-   */
-  private accountFrames(stream: string, json: string): Outgoing[] {
-    const out: Outgoing[] = [];
-    if (this.wanted(stream))
-      out.push({ stream, frame: nativeFrame(WS_ACCOUNT_STREAM, json), batchable: true });
-    const user = `${stream}@user`;
-    const combined = combinedStreamName(user);
-    const wsapi = `${stream}@wsapi`;
-    const wantUser = this.wanted(user);
-    const listenKey = this.wanted(combined)
-      ? this.listenKeyOf(stream.slice(WS_ACCOUNT_STREAM.length + 1))
-      : undefined;
-    const wantApi = this.wanted(wsapi);
-    if (!wantUser && listenKey === undefined && !wantApi) return out;
-    for (const event of userDataEvents(JSON.parse(json) as AccountUpdate, this.registry)) {
-      if (wantUser) out.push({ stream: user, frame: event, batchable: false });
-      if (listenKey !== undefined) {
-        out.push({ stream: combined, frame: nativeFrame(listenKey, event), batchable: false });
-      }
-      if (wantApi) out.push({ stream: wsapi, frame: subscriptionEvent(event), batchable: false });
-    }
-    return out;
   }
 
   /**

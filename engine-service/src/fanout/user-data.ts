@@ -95,10 +95,16 @@ function executionReports(
     f: order.timeInForce,
     q: order.quantity ?? zeroQuantity,
     p: order.price ?? zeroPrice,
-    P: zeroPrice,
+    P: order.stopPrice ?? zeroPrice,
     F: zeroQuantity,
-    g: -1,
+    g: order.orderListId ?? -1,
     C: '',
+  };
+  // `W` only once the order works (a waiting stop has none), `d` only for a trailing stop.
+  const workingTime = order.workingTime ?? order.createdAt;
+  const conditional = {
+    ...(workingTime >= 0 ? { W: workingTime } : {}),
+    ...(order.trailingDelta !== undefined && order.trailingDelta > 0 ? { d: order.trailingDelta } : {}),
   };
   const tail = (fields: Record<string, unknown>) => ({
     ...fields,
@@ -106,7 +112,7 @@ function executionReports(
     M: false,
     O: order.createdAt,
     Q: order.quoteQuantity ?? zeroQuote,
-    W: order.createdAt,
+    ...conditional,
     V: order.selfTradePrevention,
   });
   const noTrade = (type: string, status: string, filled: string, filledQuote: string, working: boolean) =>

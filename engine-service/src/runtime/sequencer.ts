@@ -33,7 +33,8 @@
  * **Exactly once.** A request id already journaled is answered with its journaled
  * reply and not applied. Ids applied in the last {@link RECENT_REQUEST_IDS} commands
  * are also kept in memory, which covers the batches whose appends are still in flight
- * when a later lookup reads the journal.
+ * when a later lookup reads the journal; a request made after everything the window
+ * remembers began is not looked up at all (`recent-requests.ts`).
  */
 import type { Message } from '@aws-sdk/client-sqs';
 import type { MarketRegistry } from '@exchange/protocol';
@@ -82,7 +83,7 @@ export class Sequencer<P = unknown> {
   /** The last batch's `time`: each batch's is later, so a journal batch is a run of one `time`. */
   private time: number;
   private readonly now: () => number;
-  private readonly recent = new RecentRequests();
+  private readonly recent: RecentRequests;
   private readonly appends = new JournalChain();
   private readonly outbox: Outbox<P>;
   private failure: { readonly error: unknown } | null = null;
@@ -93,6 +94,7 @@ export class Sequencer<P = unknown> {
   constructor(private readonly options: SequencerOptions<P>) {
     this.seq = options.lastSeq;
     this.time = options.lastTime ?? 0;
+    this.recent = new RecentRequests({ lastJournaledTime: options.lastTime });
     this.now = options.now ?? Date.now;
     this.outbox = new Outbox({
       queue: options.queue,
@@ -213,9 +215,12 @@ export class Sequencer<P = unknown> {
     // Awaited by the append below; until then its failure must not count as unhandled.
     leaseChecked?.catch(() => undefined);
     const commands = messages.map(readCommand);
-    const known = await journal.findByRequestIds(
-      commands.filter((c) => !this.recent.has(c.requestId)).map((c) => c.requestId),
-    );
+    const lookups: string[] = [];
+    for (const { requestId } of commands) {
+      if (this.recent.get(requestId) === undefined && !this.recent.surelyNew(requestId))
+        lookups.push(requestId);
+    }
+    const known = await journal.findByRequestIds(lookups);
 
     // Strictly later than the batch before, even within one millisecond or when the
     // clock steps back: the journal's runs of equal `time` are its batches, which a

@@ -1,10 +1,10 @@
 import { ASSET_CONFIG, createMarketRegistry, MARKET_CONFIG } from '@exchange/protocol';
-import { funded, Harness, ofType, timeOf } from './harness.js';
+import { funded, Harness, ofType, type Step, timeOf } from './harness.js';
 
-/** One trade of 0.1 SOL at `price` between dave (buyer) and bob (seller), leaving the book as it was. */
-function tradeAt(h: Harness, price: string): void {
+/** One trade of 0.1 SOL at `price` between dave (buyer) and bob (seller), leaving the book as it was; answers the trading command. */
+function tradeAt(h: Harness, price: string): Step {
   h.limit('dave', 'SOL_USDC', 'BUY', price, '0.1');
-  h.limit('bob', 'SOL_USDC', 'SELL', price, '0.1');
+  return h.limit('bob', 'SOL_USDC', 'SELL', price, '0.1');
 }
 
 /** The common cast, with a last trade price of 100.00. */
@@ -409,6 +409,31 @@ describe('trailing stops', () => {
     expect(h.engine.order(placed.seq)).toBeUndefined();
     expect(h.balance('alice', 'SOL').available).toBe('0.99800000'); // 1 SOL less the 20 bps taker fee
   });
+
+  it('one whose stop price is reached while a plain stop above it fires first follows from the price that reached it', () => {
+    // Prepare
+    const h = atHundred();
+    h.limit('dave', 'SOL_USDC', 'BUY', '97.00', '0.1');
+    h.limit('dave', 'SOL_USDC', 'BUY', '97.30', '0.1');
+    stop(h, 'carol', { side: 'SELL', orderType: 'STOP_LOSS', stopPrice: '99.00', quantity: '0.1' });
+    const trailing = stop(h, 'bob', {
+      side: 'SELL',
+      orderType: 'STOP_LOSS',
+      stopPrice: '98.50',
+      trailingDelta: 100,
+      quantity: '0.1',
+    });
+
+    // Act
+    const trade = tradeAt(h, '98.40'); // reaches both; carol's sale then takes the price to 97.30
+
+    // Assess: from 98.40 it fires at 97.41, which 97.30 reaches (from 97.30 it would wait)
+    expect(ofType(trade.events, 'ORDER').filter((o) => o.orderId === trailing.seq)).toMatchObject([
+      { status: 'NEW', workingTime: timeOf(trade.seq) },
+      { status: 'FILLED' },
+    ]);
+    expect(h.depth('SOL_USDC').bids).toEqual([]);
+  });
 });
 
 describe('snapshot and restore with waiting stops', () => {
@@ -437,5 +462,31 @@ describe('snapshot and restore with waiting stops', () => {
     // Assess
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
     expect(h.state()).toBe(restored.state());
+  });
+});
+
+describe("a stop that fired and rests among its account's open orders", () => {
+  it('is listed, and cancelled by CANCEL_ALL, in id order, as after a restore', () => {
+    // Prepare
+    const h = atHundred();
+    const fired = stop(h, 'carol', {
+      side: 'SELL',
+      orderType: 'STOP_LOSS_LIMIT',
+      stopPrice: '95.00',
+      price: '94.00',
+      quantity: '1',
+    });
+    const younger = h.limit('carol', 'SOL_USDC', 'SELL', '110.00', '1');
+    tradeAt(h, '95.00');
+    const restored = Harness.restore(h.engine.snapshot());
+
+    // Act
+    const listed = h.openOrderIds('carol');
+    const cancelled = ofType(h.cancelAll('carol', 'SOL_USDC').events, 'ORDER').map((o) => o.orderId);
+
+    // Assess
+    expect(listed).toEqual([fired.seq, younger.seq]);
+    expect(restored.openOrderIds('carol')).toEqual(listed);
+    expect(cancelled).toEqual([fired.seq, younger.seq]);
   });
 });

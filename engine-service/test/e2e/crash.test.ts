@@ -16,13 +16,8 @@
  * Seed: CRASH_SEED (default below), printed with the outcome.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  createSqsClient,
-  ensureRedis,
-  type LocalSqs,
-  type RunningService,
-  startLocalSqs,
-} from '@exchange/localstack';
+import { ensureRedis, type RunningService } from '@exchange/local-services';
+import { createSqsClient, type LocalSqs, startLocalSqs } from '@exchange/localstack';
 import { createMarketRegistry, isRejection, mulberry32, toEngineCommand } from '@exchange/protocol';
 import { Engine } from '../../src/core/index.js';
 import { Journal, journalBatches } from '../../src/runtime/journal/journal.js';

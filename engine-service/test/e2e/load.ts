@@ -6,7 +6,7 @@
  * time later with another deduplication id — a client retrying — which the engine
  * must answer from the journal, never apply.
  */
-import { type MarketRegistry, mulberry32 } from '@exchange/protocol';
+import { type MarketRegistry, mulberry32, newRequestId } from '@exchange/protocol';
 
 /** One message for `orders.fifo`. */
 export interface PlannedMessage {
@@ -65,12 +65,12 @@ export function planLoad(options: LoadOptions): Load {
   const deposited = new Map<string, bigint>();
   const scale = new Map(options.registry.assets.map((a) => [a.symbol, 10n ** BigInt(a.decimals)]));
   const commands: { requestId: string; accountId: string; wire: Record<string, unknown> }[] = [];
-  let counter = 0;
-  const nextId = (accountId: string): string => `${accountId}-r${(counter++).toString(36)}`;
+  // Made as the edge makes them, so a retry after the engine's restart takes the journal lookup.
+  const nextId = (): string => newRequestId();
 
   for (const accountId of accounts) {
     for (const [asset, amount] of DEPOSITS) {
-      const requestId = nextId(accountId);
+      const requestId = nextId();
       commands.push({ requestId, accountId, wire: { type: 'DEPOSIT', requestId, accountId, asset, amount } });
       deposited.set(asset, (deposited.get(asset) ?? 0n) + BigInt(amount) * (scale.get(asset) as bigint));
     }
@@ -81,7 +81,7 @@ export function planLoad(options: LoadOptions): Load {
   let clientCounter = 0;
   while (commands.length < options.commands) {
     const accountId = pick(accounts);
-    const requestId = nextId(accountId);
+    const requestId = nextId();
     const market = pick(MARKETS);
     const roll = random();
     const mine = clientOrders.get(accountId) ?? [];

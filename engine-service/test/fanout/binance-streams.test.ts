@@ -19,7 +19,7 @@ const keysOf = (json: string) => Object.keys(JSON.parse(json)).sort();
 function router(wanted: readonly string[]) {
   const set = new Set(wanted);
   const routes = new StreamRouter({ registry, wanted: (s) => set.has(s) });
-  routes.seedCandles([]);
+  routes.resumeCandles([]);
   return routes;
 }
 
@@ -182,6 +182,62 @@ describe('Binance streams in the fan-out', () => {
       u: T0,
       B: [{ a: 'USDC', f: '800.000000', l: '50.000000' }],
     });
+  });
+
+  it('reports a stop order’s stop price, list and trailing delta, and its working time only once it works', () => {
+    // Prepare: an OCO's trailing stop-loss leg, accepted and waiting, then triggered
+    const stop = {
+      type: 'ORDER',
+      seq: 3,
+      time: T0,
+      market: 'SOL_USDC',
+      orderId: 7,
+      accountId: 'acc_1',
+      clientOrderId: 'sl-1',
+      side: 'SELL',
+      orderType: 'STOP_LOSS_LIMIT',
+      timeInForce: 'GTC',
+      postOnly: false,
+      selfTradePrevention: 'NONE',
+      price: '94.00',
+      quantity: '1.000',
+      quoteQuantity: null,
+      filledQuantity: '0.000',
+      filledQuote: '0.000000',
+      status: 'NEW',
+      reason: null,
+      createdAt: T0,
+      stopPrice: '95.00',
+      trailingDelta: 150,
+      workingTime: -1,
+      orderListId: 4,
+      listClientOrderId: 'oco-1',
+    } as const;
+    const report = (order: object, time: number) =>
+      JSON.parse(
+        userDataEvents(
+          {
+            type: 'ACCOUNT',
+            accountId: 'acc_1',
+            seq: 3,
+            time,
+            orders: [order],
+            fills: [],
+            balances: [],
+            withdrawals: [],
+          } as unknown as AccountUpdate,
+          registry,
+        )[0] ?? '',
+      );
+
+    // Act
+    const waiting = report(stop, T0);
+    const working = report({ ...stop, seq: 4, time: T0 + 5, workingTime: T0 + 5 }, T0 + 5);
+
+    // Assess
+    expect(waiting).toMatchObject({ e: 'executionReport', o: 'STOP_LOSS_LIMIT', P: '95.00', g: 4, d: 150 });
+    expect(waiting).not.toHaveProperty('W');
+    expect(working).toMatchObject({ P: '95.00', g: 4, d: 150, W: T0 + 5 });
   });
 
   it('reports a deposit as balanceUpdate, and wraps events for the WebSocket API', () => {

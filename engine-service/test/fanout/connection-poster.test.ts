@@ -110,6 +110,25 @@ describe('ConnectionPoster', () => {
     expect(posts.stats).toMatchObject({ slowDropped: 1, queuedFrames: 0 });
   });
 
+  it('starts the post of an idle connection at once, whatever the interval and the other connections waiting', async () => {
+    // Prepare: a long interval, and a connection that just posted and now waits out its interval
+    const first = await open();
+    const second = await open();
+    const posts = poster({ minPostIntervalMs: 60_000 }, []);
+    posts.enqueue(first.id, '{"n":1}', true);
+    await posts.idle();
+    posts.enqueue(first.id, '{"n":2}', true);
+    // Act
+    posts.enqueue(second.id, '{"n":1}', true);
+    // Assess: the post started inside enqueue, with no timer or round in between
+    expect(posts.stats).toMatchObject({ posts: 2, inFlight: 1, queuedFrames: 2 });
+    while (second.messages.length < 1) await once(second.socket, 'message');
+    expect(second.messages).toEqual(['{"n":1}']);
+    posts.close();
+    first.socket.close();
+    second.socket.close();
+  });
+
   it('holds native frames that come within the interval after a post and sends them together', async () => {
     // Prepare: an interval far longer than the test's steps
     const { socket, id, messages } = await open();

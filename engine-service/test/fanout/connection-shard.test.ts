@@ -2,7 +2,7 @@
  * The shard of a connection id (here and inside a real Redis), and the `FANOUT_SHARD` syntax.
  */
 import { randomBytes } from 'node:crypto';
-import { ensureRedis, type RunningService } from '@exchange/localstack';
+import { ensureRedis, type RunningService } from '@exchange/local-services';
 import { Redis } from 'ioredis';
 import { parseShard, SHARD_MEMBERS_LUA, shardOf } from '../../src/fanout/connection-shard.js';
 

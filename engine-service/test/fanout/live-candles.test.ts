@@ -65,7 +65,7 @@ describe('LiveCandle', () => {
   it('continues a stored candle, skipping the trades it already counted', () => {
     // Prepare: the table has trades 1–2 of this minute, with a high the live view never saw
     const candle = new LiveCandle('1m');
-    candle.seed({
+    candle.resume({
       openTime: T0,
       closeTime: T0 + MINUTE - 1,
       open: '98.00',

@@ -8,12 +8,8 @@
 import { once } from 'node:events';
 import { closeRedis } from '@exchange/functions/db/redis';
 import { resetSubscriptionRegistry } from '@exchange/functions/ws/registry';
-import {
-  type PrivateServer,
-  startPrivateRedis,
-  startWebSocketApi,
-  type WebSocketApi,
-} from '@exchange/localstack';
+import { type PrivateServer, startPrivateRedis } from '@exchange/local-services';
+import { startWebSocketApi, type WebSocketApi } from '@exchange/localstack';
 import {
   createMarketRegistry,
   type PublicTrade,

@@ -42,7 +42,7 @@ describe('StreamRouter', () => {
   it('sends trades at once, in both faces, and only to streams someone wants', () => {
     // Prepare
     const routes = router(['trades@SOL_USDC', 'solusdc@trade']);
-    routes.seedCandles([]);
+    routes.resumeCandles([]);
     // Act
     const out = routes.onMessage('trades@SOL_USDC', publicTradesJson([trade]));
     // Assess
@@ -71,7 +71,7 @@ describe('StreamRouter', () => {
       'bookTicker@SOL_USDC',
       'solusdc@kline_1m',
     ]);
-    routes.seedCandles([]);
+    routes.resumeCandles([]);
     routes.onMessage('trades@SOL_USDC', publicTradesJson([trade]));
     routes.onMessage('depth@SOL_USDC', JSON.stringify(depth));
     routes.onMessage('ticker@SOL_USDC', tickerJson({ market: 'SOL_USDC', count: 1 } as TickerReadModel));
@@ -113,13 +113,13 @@ describe('StreamRouter', () => {
     expect(second).toEqual([]);
   });
 
-  it('holds trades until the candles are seeded, then counts only those the seed lacks', () => {
+  it('holds trades until the candles resume, then counts only those the stored candle lacks', () => {
     // Prepare
     const routes = router(['kline@SOL_USDC_1m']);
     routes.onMessage('trades@SOL_USDC', publicTradesJson([{ ...trade, tradeId: 2 }, trade]));
     const before = routes.flush(T0 + 10);
     // Act
-    routes.seedCandles([
+    routes.resumeCandles([
       {
         market: 'SOL_USDC',
         interval: '1m',

@@ -18,13 +18,15 @@ import { resetListenKeys } from '@exchange/functions/ws/listen-keys';
 import { resetSubscriptionRegistry } from '@exchange/functions/ws/registry';
 import {
   createScratchDatabase,
-  createSqsClient,
   ensureRedis,
+  type RunningService,
+  type ScratchDatabase,
+} from '@exchange/local-services';
+import {
+  createSqsClient,
   type HttpApi,
   type LocalSqs,
   loadRouteTable,
-  type RunningService,
-  type ScratchDatabase,
   SqsEventSource,
   startHttpApi,
   startLocalSqs,

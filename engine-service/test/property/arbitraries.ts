@@ -163,8 +163,10 @@ const marketOrder: fc.Arbitrary<EngineCreateOrder> = fc
 const stopLots = fc.integer({ min: 2, max: 25 });
 /** How far from the mid a stop price sits, in ticks: either side, so some would trigger at once. */
 const stopOffset = fc.integer({ min: -25, max: 25 });
+/** Mostly near the market's 10 bps minimum, a few ticks at these prices, so trailing stops fire. */
 const trailing = fc.oneof(
   { arbitrary: fc.constant(0), weight: 3 },
+  { arbitrary: fc.integer({ min: 10, max: 20 }), weight: 2 },
   { arbitrary: fc.integer({ min: 10, max: 300 }), weight: 1 },
 );
 

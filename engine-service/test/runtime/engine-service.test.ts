@@ -1,12 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import {
-  createSqsClient,
-  ensureRedis,
-  type LocalSqs,
-  type RunningService,
-  startLocalSqs,
-} from '@exchange/localstack';
+import { ensureRedis, type RunningService } from '@exchange/local-services';
+import { createSqsClient, type LocalSqs, startLocalSqs } from '@exchange/localstack';
 import {
   createMarketRegistry,
   EVENTS_QUEUE,

@@ -6,7 +6,7 @@
  * write must still be refused.
  */
 import { randomUUID } from 'node:crypto';
-import { type PrivateServer, startPrivateRedis } from '@exchange/localstack';
+import { type PrivateServer, startPrivateRedis } from '@exchange/local-services';
 import type { Reply } from '@exchange/protocol';
 import { Redis } from 'ioredis';
 import { FencedOutError, Journal, type JournalEntry, JournalFence } from '../../src/runtime/journal/index.js';

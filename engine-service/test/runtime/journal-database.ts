@@ -1,4 +1,4 @@
-import { createScratchDatabase, type ScratchDatabase } from '@exchange/localstack';
+import { createScratchDatabase, type ScratchDatabase } from '@exchange/local-services';
 import { migrateEngineDatabase } from '../../src/runtime/journal/index.js';
 
 /** A migrated database of its own for one test file, dropped by `drop()`. */

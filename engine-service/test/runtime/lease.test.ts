@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { ensureRedis, type RunningService } from '@exchange/localstack';
+import { ensureRedis, type RunningService } from '@exchange/local-services';
 import { Redis } from 'ioredis';
 import { Lease, LeaseLostError, type LeaseOptions } from '../../src/runtime/lease/index.js';
 

@@ -5,13 +5,8 @@
  * Redis never see each other's keys or messages.
  */
 import { DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import {
-  createSqsClient,
-  ensureRedis,
-  type LocalSqs,
-  type RunningService,
-  startLocalSqs,
-} from '@exchange/localstack';
+import { ensureRedis, type RunningService } from '@exchange/local-services';
+import { createSqsClient, type LocalSqs, startLocalSqs } from '@exchange/localstack';
 import {
   accountUpdateSchema,
   type BalancesReadModel,

@@ -5,11 +5,18 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { createSqsClient, type LocalSqs, startLocalSqs } from '@exchange/localstack';
-import { type Command, createMarketRegistry, ORDERS_QUEUE, type Reply } from '@exchange/protocol';
+import {
+  type Command,
+  createMarketRegistry,
+  newRequestId,
+  ORDERS_QUEUE,
+  type Reply,
+} from '@exchange/protocol';
 import { SqsJsonClient } from '@exchange/sqs-client';
 import { Engine } from '../../src/core/index.js';
 import { Journal } from '../../src/runtime/journal/index.js';
 import type { AddressedReply, JournaledCommand } from '../../src/runtime/publish/journaled-command.js';
+import { MAX_CLOCK_SKEW_MS } from '../../src/runtime/sequencer/recent-requests.js';
 import { type BatchSink, Sequencer } from '../../src/runtime/sequencer.js';
 import { createJournalDatabase, type JournalDatabase } from './journal-database.js';
 
@@ -139,6 +146,7 @@ describe('the sequencer', () => {
       queueUrl,
       sink,
       lastSeq,
+      lastTime: await journal.lastTime(),
       waitTimeSeconds: 1,
     });
     return { sequencer, journal, sink, lastSeq };
@@ -213,6 +221,41 @@ describe('the sequencer', () => {
     expect(sink.replies).toEqual([original?.reply]);
     expect(sink.published).toEqual([]);
     expect(await journal.lastSeq()).toBe(lastSeq);
+  });
+
+  it('asks the journal about a request that could be in it, and not about one made after the restart', async () => {
+    // Prepare: a deposit journaled before the restart, sent again; a request made since
+    const before = await restarted();
+    const journaledEarlier = newRequestId();
+    const deposit = {
+      type: 'DEPOSIT',
+      requestId: journaledEarlier,
+      accountId: 'carol',
+      asset: 'USDC',
+      amount: '5',
+    };
+    await send(deposit);
+    await drain(before.sequencer, 1);
+    const { sequencer, journal, sink, lastSeq } = await restarted();
+    const original = (await journal.findByRequestIds([journaledEarlier])).get(journaledEarlier);
+    const madeSince = newRequestId((await journal.lastTime()) + MAX_CLOCK_SKEW_MS + 1);
+    const asked: string[] = [];
+    const lookUp = journal.findByRequestIds.bind(journal);
+    journal.findByRequestIds = (ids) => {
+      asked.push(...ids);
+      return lookUp(ids);
+    };
+    await send(deposit, `${journaledEarlier}-again`);
+    await send({ ...deposit, requestId: madeSince });
+
+    // Act
+    await drain(sequencer, 2);
+
+    // Assess
+    expect(asked).toEqual([journaledEarlier]);
+    expect(sink.replies).toEqual([original?.reply]);
+    expect(sink.published.map((p) => p.requestId)).toEqual([madeSince]);
+    expect(await journal.lastSeq()).toBe(lastSeq + 1);
   });
 });
 

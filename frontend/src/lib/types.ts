@@ -63,7 +63,7 @@ export interface StreamTrade {
   readonly time: number;
 }
 
-/** `GET /api/v1/klines` entry (seed shape). */
+/** `GET /api/v1/klines` entry (native shape). */
 export interface RestKline {
   readonly start: string;
   readonly open: string;

@@ -11,8 +11,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { createScratchDatabase, type ScratchDatabase } from '../../../local-services/src/index';
 import { type RunningExchange, startExchange } from '../../../localstack/src/exchange/exchange';
-import { createScratchDatabase, type ScratchDatabase } from '../../../localstack/src/index';
 
 const prefix = `ui-${randomBytes(4).toString('hex')}:`;
 const artifacts = join(__dirname, '..', 'artifacts');

@@ -2,7 +2,6 @@
  * Sending a command to the engine and answering with its reply: the one path every
  * write endpoint (orders, cancels, on-ramp, withdrawals) takes.
  */
-import { randomUUID } from 'node:crypto';
 import type { Command, Reply } from '@exchange/protocol';
 import { enqueueCommand } from './orders-queue.js';
 import { replyInbox, sendAndAwaitReply } from './replies.js';
@@ -11,11 +10,6 @@ import { replyInbox, sendAndAwaitReply } from './replies.js';
 export function replyTimeoutMs(): number {
   const value = Number(process.env.REPLY_TIMEOUT_MS || 5000);
   return Number.isFinite(value) && value > 0 ? value : 5000;
-}
-
-/** A fresh request id: the command's idempotency key. */
-export function newRequestId(): string {
-  return randomUUID();
 }
 
 /** The engine's reply, or `pending` when it did not come within the bound. */

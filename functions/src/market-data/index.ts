@@ -1,10 +1,9 @@
+export * from './binance-exchange-info.js';
 export * from './binance-shapes.js';
 export * from './native-shapes.js';
 export {
   bookTickersOf,
   depthOf,
-  lastTradeQuantitiesOf,
-  type MarketSummary,
   summariesOf,
   ticker24hOf,
   tickers24hOf,
@@ -13,6 +12,5 @@ export {
   perMarket,
   resolveMarketList,
   SYMBOL_LIST_RANGE,
-  type SymbolSelection,
   selectMarkets,
 } from './symbols.js';

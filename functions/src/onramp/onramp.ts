@@ -5,10 +5,10 @@
  * credits per account per UTC day, each at most {@link ONRAMP_MAX_AMOUNT} of its asset.
  * The day's count lives in Redis (`{REDIS_PREFIX}onramp:{accountId}:{yyyy-mm-dd}`).
  */
-import { isRejection, parseUnits, type Reply, toEngineCommand } from '@exchange/protocol';
+import { isRejection, newRequestId, parseUnits, type Reply, toEngineCommand } from '@exchange/protocol';
 import { isLocalStage } from '../accounts/stage.js';
 import { keys, redis } from '../db/redis.js';
-import { newRequestId, submitCommand } from '../engine-client/submit.js';
+import { submitCommand } from '../engine-client/submit.js';
 import { ApiError, rejectionError } from '../http/api.js';
 import { marketRegistry } from '../markets.js';
 

@@ -9,8 +9,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CancelReplaceMode, Fill, Market, OrderStatus } from '@exchange/protocol';
-import { newRequestId, submitCommand } from '../engine-client/submit.js';
+import {
+  type CancelReplaceMode,
+  type Fill,
+  type Market,
+  newRequestId,
+  type OrderStatus,
+} from '@exchange/protocol';
+import { submitCommand } from '../engine-client/submit.js';
 import {
   type FillQuery,
   fills,

@@ -9,9 +9,9 @@
  * same request id. A client that retries anyway sends the same `clientWithdrawalId`
  * and gets the first withdrawal back.
  */
-import { type Command, isRejection, toEngineCommand } from '@exchange/protocol';
+import { type Command, isRejection, newRequestId, toEngineCommand } from '@exchange/protocol';
 import { isDependencyFailure } from '../db/dependency-errors.js';
-import { newRequestId, submitCommand } from '../engine-client/submit.js';
+import { submitCommand } from '../engine-client/submit.js';
 import { ApiError, rejectionError } from '../http/api.js';
 import { logger } from '../http/logger.js';
 import { marketRegistry } from '../markets.js';

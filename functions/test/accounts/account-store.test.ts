@@ -2,7 +2,7 @@
  * Integration tests of the account store on a real PostgreSQL scratch database:
  * transactions, sealed secrets, revocation and the lookup cache's documented bound.
  */
-import { createScratchDatabase, type ScratchDatabase } from '@exchange/localstack';
+import { createScratchDatabase, type ScratchDatabase } from '@exchange/local-services';
 import { AccountStore, MAX_ACTIVE_KEYS_PER_ACCOUNT } from '../../src/accounts/account-store.js';
 import { newAccountId, randomAlphanumeric } from '../../src/accounts/credentials.js';
 import { SecretBox } from '../../src/accounts/secret-box.js';

@@ -2,7 +2,7 @@
  * Two balance events of one account and asset in one batch: the batch upserts the
  * balance once, with the event of the highest sequence, and the ledger keeps both.
  */
-import { createScratchDatabase, type ScratchDatabase } from '@exchange/localstack';
+import { createScratchDatabase, type ScratchDatabase } from '@exchange/local-services';
 import type { BalanceEvent } from '@exchange/protocol';
 import { migrateFunctionsDatabase } from '../../src/db/migrate.js';
 import { rowsOf } from '../../src/db-processor/rows.js';

@@ -2,7 +2,7 @@
  * The DB processor against a real PostgreSQL (integration): engine events from a
  * seeded random order stream, written through `processEventsBatch`.
  */
-import { createScratchDatabase, type ScratchDatabase } from '@exchange/localstack';
+import { createScratchDatabase, type ScratchDatabase } from '@exchange/local-services';
 import type { TradeEvent } from '@exchange/protocol';
 import type { Context } from 'aws-lambda';
 import pg from 'pg';

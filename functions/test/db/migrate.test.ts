@@ -1,4 +1,4 @@
-import { createScratchDatabase, type ScratchDatabase } from '@exchange/localstack';
+import { createScratchDatabase, type ScratchDatabase } from '@exchange/local-services';
 import {
   FUNCTIONS_MIGRATIONS_TABLE,
   functionsMigrationsDir,

@@ -4,7 +4,7 @@
  * "pending", and the same inbox working again after Redis restarts under it.
  */
 import { randomBytes } from 'node:crypto';
-import { type PrivateServer, startPrivateRedis } from '@exchange/localstack';
+import { type PrivateServer, startPrivateRedis } from '@exchange/local-services';
 import type { Reply } from '@exchange/protocol';
 import { Redis } from 'ioredis';
 import { keys } from '../../src/db/redis.js';

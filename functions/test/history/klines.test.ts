@@ -2,7 +2,7 @@
  * Candles against a slow computation from the raw trades (integration, PostgreSQL):
  * every interval, every market, of a seeded engine stream written by the processor.
  */
-import { createScratchDatabase, type ScratchDatabase } from '@exchange/localstack';
+import { createScratchDatabase, type ScratchDatabase } from '@exchange/local-services';
 import {
   formatUnits,
   KLINE_INTERVAL_MS,

@@ -3,7 +3,7 @@
  * itself said: its trade events, its order events, its own rolling ticker.
  */
 import { formatTicker, RollingTicker } from '@exchange/engine-service/runtime';
-import { createScratchDatabase, type ScratchDatabase } from '@exchange/localstack';
+import { createScratchDatabase, type ScratchDatabase } from '@exchange/local-services';
 import type { EngineTradeEvent, Fill, OrderEvent, TradeEvent } from '@exchange/protocol';
 import { migrateFunctionsDatabase } from '../../src/db/migrate.js';
 import { orderById, orderHistory } from '../../src/history/orders.js';

@@ -5,7 +5,7 @@
  * DB processor's cannot write the journal; each writes only its own tables.
  */
 import { Journal, type JournalEntry, migrateEngineDatabase } from '@exchange/engine-service/runtime';
-import { createScratchDatabase, type ScratchDatabase } from '@exchange/localstack';
+import { createScratchDatabase, type ScratchDatabase } from '@exchange/local-services';
 import type { Reply } from '@exchange/protocol';
 import pg from 'pg';
 import { AccountStore } from '../../src/accounts/account-store.js';

@@ -5,7 +5,7 @@
  * the URL with the password, runs the admission script as in production.
  */
 import { connect } from 'node:net';
-import { type PrivateServer, startPrivateRedis } from '@exchange/localstack';
+import { type PrivateServer, startPrivateRedis } from '@exchange/local-services';
 import { Redis } from 'ioredis';
 import { closeRedis, redis, redisOptions } from '../../src/db/redis.js';
 import { admitIp } from '../../src/http/admission.js';

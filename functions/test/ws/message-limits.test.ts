@@ -10,7 +10,7 @@ import {
   ensureRedis,
   type RunningService,
   type ScratchDatabase,
-} from '@exchange/localstack';
+} from '@exchange/local-services';
 import { wsKeys } from '@exchange/protocol';
 import { Redis } from 'ioredis';
 import { migrateFunctionsDatabase } from '../../src/db/migrate.js';

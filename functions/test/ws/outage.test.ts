@@ -5,7 +5,7 @@
  * open; once Redis is back, the same process serves again.
  */
 import { randomBytes } from 'node:crypto';
-import { type PrivateServer, startPrivateRedis } from '@exchange/localstack';
+import { type PrivateServer, startPrivateRedis } from '@exchange/local-services';
 import { closeRedis } from '../../src/db/redis.js';
 import { handler as connect } from '../../src/ws/connect.js';
 import { resetSubscriptionRegistry } from '../../src/ws/registry.js';

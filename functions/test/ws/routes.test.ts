@@ -8,7 +8,7 @@ import {
   ensureRedis,
   type RunningService,
   type ScratchDatabase,
-} from '@exchange/localstack';
+} from '@exchange/local-services';
 import { WS_CONNECTION_TTL_SECONDS, wsKeys } from '@exchange/protocol';
 import { Redis } from 'ioredis';
 import { accountStore, type NewApiKey } from '../../src/accounts/account-store.js';

@@ -7,12 +7,18 @@
  * Usage: `node --import tsx event-source-process.ts <queue url> <handler module> [function name]`;
  * the module's `handler` export gets each batch. From the environment: `SQS_ENDPOINT`,
  * `AWS_REGION`, `EVENT_SOURCE_WAIT_SECONDS` (long-poll wait, default 2: a stop waits
- * for at most one receive) and `EVENT_SOURCE_HOLD_SECONDS` (how long a batch is held
+ * for at most one receive), `EVENT_SOURCE_HOLD_SECONDS` (how long a batch is held
  * while handled, default 5: a killed poller's batch comes back that soon, see
- * `sqs-event-source.ts`). SIGTERM/SIGINT: the batch in hand is finished and
- * its messages deleted, then the process exits 0.
+ * `sqs-event-source.ts`) and `EVENT_SOURCE_MAX_CONCURRENCY` (batches handled at once,
+ * each group in order, default 5). SIGTERM/SIGINT: the batches in hand are finished
+ * and their messages deleted, then the process exits 0.
+ *
+ * Receives and deletes go through one `SqsJsonClient` shared by the lanes (SQS's JSON
+ * protocol without the SDK's per-call machinery, as the engine's); the SDK client does
+ * the rest (the queue's attributes, visibility changes).
  */
 import { DEFAULT_SQS_ENDPOINT } from '@exchange/protocol';
+import { SqsJsonClient } from '@exchange/sqs-client';
 import { createSqsClient } from '../sqs/index.js';
 import { type SqsBatchHandler, SqsEventSource } from './sqs-event-source.js';
 
@@ -23,17 +29,21 @@ if (queueUrl === undefined || handlerModule === undefined) {
 }
 
 const { handler } = (await import(handlerModule)) as { handler: SqsBatchHandler };
-const client = createSqsClient({
+const sqs = {
   endpoint: process.env.SQS_ENDPOINT ?? DEFAULT_SQS_ENDPOINT,
   region: process.env.AWS_REGION ?? 'us-east-1',
-});
+};
+const client = createSqsClient(sqs);
+const batchClient = new SqsJsonClient({ ...sqs, credentials: client.config.credentials });
 const source = new SqsEventSource({
   client,
+  batchClient,
   queueUrl,
   handler,
   ...(functionName === undefined ? {} : { functionName }),
   waitTimeSeconds: Number(process.env.EVENT_SOURCE_WAIT_SECONDS || 2),
   holdSeconds: Number(process.env.EVENT_SOURCE_HOLD_SECONDS || 5),
+  maxConcurrency: Number(process.env.EVENT_SOURCE_MAX_CONCURRENCY || 5),
   onError: (error) =>
     console.error(`batch failed: ${error instanceof Error ? error.message : String(error)}`),
 });
@@ -42,8 +52,9 @@ console.log(`polling ${queueUrl.split('/').at(-1)} for ${functionName ?? handler
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
-    void source.stop().then(() => {
+    void source.stop().then(async () => {
       client.destroy();
+      await batchClient.close();
       process.exit(0);
     });
   });

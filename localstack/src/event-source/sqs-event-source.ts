@@ -4,6 +4,15 @@
  * to come back after the visibility timeout (and, past `maxReceiveCount`, to go to
  * the dead-letter queue), as Lambda does with `ReportBatchItemFailures` on.
  *
+ * **Lanes.** Up to `maxConcurrency` batches are handled at once, each by a lane of its
+ * own (receive, invoke, delete, again), as Lambda's pollers do; on a FIFO queue that is
+ * Lambda's concurrency per message group. Ordering within a group needs nothing more:
+ * SQS hands out no message of a group while an earlier one is in flight, so two lanes
+ * never hold the same group, and a failed record keeps every later record of its group
+ * in the batch on the queue with it. A receive takes as many messages of one group as
+ * it can before another group's (as SQS does, see `sqs/fifo-receive.ts`), which leaves
+ * the other groups to the other lanes.
+ *
  * **The hold.** AWS's pollers never die; this one is a process that can. A batch it
  * received is invisible for the queue's visibility timeout (a minute for
  * `events.fifo`), and with it every later message of its FIFO groups: a poller killed
@@ -12,21 +21,16 @@
  * poller's batch comes back within `holdSeconds`; records the handler reports as
  * failed are then held for the queue's full timeout, exactly as in AWS, so a failing
  * record is retried (and reaches its dead-letter queue) at AWS's pace.
- *
- * One batch at a time. AWS may run several FIFO message groups in parallel; one at a
- * time is the strict case of the same contract, and ordering within a group holds
- * either way: SQS hands out no message of a group while an earlier one is in flight,
- * and a failed record keeps every later record of its group on the queue with it.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ChangeMessageVisibilityBatchCommand,
-  DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   type Message,
-  ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import type { QueueClient } from '@exchange/sqs-client';
+import { sdkQueueClient } from '@exchange/sqs-client/sdk';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { LambdaContext } from '../lambda/lambda-context.js';
 import { queueArn } from '../sqs/queues.js';
@@ -37,13 +41,31 @@ import { type EventSourceQueue, toSqsEvent } from './sqs-event.js';
 // biome-ignore lint/suspicious/noConfusingVoidType: Lambda handlers may resolve to nothing
 export type SqsBatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 
+/** The calls made for every batch: receive and delete. An `SqsJsonClient` is one. */
+export type BatchQueueClient = Pick<QueueClient, 'receiveMessage' | 'deleteMessageBatch'>;
+
 export interface SqsEventSourceOptions {
-  /** Made by `createSqsClient`, so it has an explicit endpoint. */
+  /**
+   * Made by `createSqsClient`, so it has an explicit endpoint: the queue's attributes,
+   * and visibility changes (with a hold, and for failed records).
+   */
   readonly client: SQSClient;
+  /**
+   * Receives and deletes, the calls made per batch. Default: `client`. The SDK's per-call
+   * machinery costs more CPU than the rest of the poller; a busy poller shares one
+   * `SqsJsonClient` (`@exchange/sqs-client`) among its lanes instead.
+   */
+  readonly batchClient?: BatchQueueClient;
   readonly queueUrl: string;
   readonly handler: SqsBatchHandler;
   /** Records per invocation, 1–10. Default 10, SQS's most per receive. */
   readonly batchSize?: number;
+  /**
+   * Batches handled at once, 1–1000, each by a lane of its own (see the module comment).
+   * Default 1. Lambda's `ScalingConfig.MaximumConcurrency` (2–1000; unset, its pollers
+   * scale to the active message groups of a FIFO queue).
+   */
+  readonly maxConcurrency?: number;
   /** Long-poll wait per receive, 0–20 s. Default 20. */
   readonly waitTimeSeconds?: number;
   /** Default: the queue's name. */
@@ -93,15 +115,20 @@ const SYSTEM_ATTRIBUTES = [
  */
 export class SqsEventSource {
   readonly #options: SqsEventSourceOptions;
+  readonly #batchClient: BatchQueueClient;
   readonly #batchSize: number;
+  readonly #lanes: number;
   readonly #waitTimeSeconds: number;
   readonly #onError: (error: unknown) => void;
+  #queue: Promise<QueueIdentity> | undefined;
   #abort: AbortController | undefined;
   #polling: Promise<void> | undefined;
 
   constructor(options: SqsEventSourceOptions) {
     this.#options = options;
+    this.#batchClient = options.batchClient ?? sdkQueueClient(options.client);
     this.#batchSize = inRange(options.batchSize ?? 10, 1, 10, 'batchSize');
+    this.#lanes = inRange(options.maxConcurrency ?? 1, 1, 1000, 'maxConcurrency');
     this.#waitTimeSeconds = inRange(options.waitTimeSeconds ?? 20, 0, 20, 'waitTimeSeconds');
     this.#onError = options.onError ?? ((error) => console.error('SQS event source:', error));
   }
@@ -109,15 +136,17 @@ export class SqsEventSource {
   /** Starts polling; does nothing if already started. */
   start(): void {
     if (this.#polling) return;
-    this.#abort = new AbortController();
-    this.#polling = this.#poll(this.#abort.signal);
+    const abort = new AbortController();
+    this.#abort = abort;
+    const lanes = Array.from({ length: this.#lanes }, () => this.#poll(abort.signal));
+    this.#polling = Promise.all(lanes).then(() => undefined);
   }
 
   /**
-   * Stops polling. A batch being handled is finished, deletes included, before this
-   * resolves; a receive that is waiting is abandoned. (The server may still complete
-   * an abandoned long poll: a message that arrives then stays invisible for one
-   * visibility timeout before it is delivered again.)
+   * Stops polling. The batches being handled are finished, deletes included, before
+   * this resolves; receives that are waiting are abandoned. (The server may still
+   * complete an abandoned long poll: a message that arrives then stays invisible for
+   * one visibility timeout before it is delivered again.)
    */
   async stop(): Promise<void> {
     if (!this.#polling) return;
@@ -126,12 +155,13 @@ export class SqsEventSource {
     this.#polling = undefined;
   }
 
+  /** One lane: receive, invoke, settle, until stopped. */
   async #poll(signal: AbortSignal): Promise<void> {
-    let queue: QueueIdentity | undefined;
     while (!signal.aborted) {
+      let queue: QueueIdentity;
       let event: SQSEvent;
       try {
-        queue ??= await this.#identify();
+        queue = await this.#identity();
         event = toSqsEvent(await this.#receive(signal), queue);
       } catch (error) {
         if (signal.aborted) return;
@@ -141,6 +171,18 @@ export class SqsEventSource {
       }
       if (event.Records.length > 0) await this.#deliver(event, queue);
     }
+  }
+
+  /** The queue's identity, asked for once for every lane (again after a failure). */
+  #identity(): Promise<QueueIdentity> {
+    if (this.#queue === undefined) {
+      const asking = this.#identify();
+      this.#queue = asking;
+      asking.catch(() => {
+        if (this.#queue === asking) this.#queue = undefined;
+      });
+    }
+    return this.#queue;
   }
 
   async #identify(): Promise<QueueIdentity> {
@@ -162,9 +204,9 @@ export class SqsEventSource {
     };
   }
 
-  async #receive(signal: AbortSignal): Promise<Message[]> {
-    const { Messages } = await this.#options.client.send(
-      new ReceiveMessageCommand({
+  #receive(signal: AbortSignal): Promise<Message[]> {
+    return this.#batchClient.receiveMessage(
+      {
         QueueUrl: this.#options.queueUrl,
         MaxNumberOfMessages: this.#batchSize,
         WaitTimeSeconds: this.#waitTimeSeconds,
@@ -173,10 +215,9 @@ export class SqsEventSource {
         MessageSystemAttributeNames: [...SYSTEM_ATTRIBUTES],
         MessageAttributeNames: ['All'],
         ...(this.#options.holdSeconds === undefined ? {} : { VisibilityTimeout: this.#options.holdSeconds }),
-      }),
-      { abortSignal: signal },
+      },
+      signal,
     );
-    return Messages ?? [];
   }
 
   /** Invokes the handler once and settles the batch; never throws. */
@@ -248,15 +289,13 @@ export class SqsEventSource {
   async #delete(records: readonly SQSRecord[]): Promise<void> {
     if (records.length === 0) return;
     try {
-      const { Failed } = await this.#options.client.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: this.#options.queueUrl,
-          Entries: records.map((record, index) => ({
-            Id: String(index),
-            ReceiptHandle: record.receiptHandle,
-          })),
-        }),
-      );
+      const { Failed } = await this.#batchClient.deleteMessageBatch({
+        QueueUrl: this.#options.queueUrl,
+        Entries: records.map((record, index) => ({
+          Id: String(index),
+          ReceiptHandle: record.receiptHandle,
+        })),
+      });
       // A record not deleted comes back after its visibility timeout: at-least-once, as on AWS.
       for (const failure of Failed ?? []) {
         this.#onError(

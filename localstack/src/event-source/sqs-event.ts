@@ -63,9 +63,11 @@ function messageAttribute(value: MessageAttributeValue): SQSMessageAttribute {
     dataType: required(value.DataType, 'DataType'),
   };
   if (value.StringValue !== undefined) attribute.stringValue = value.StringValue;
-  // Lambda's JSON event carries binary values as base64.
-  if (value.BinaryValue !== undefined)
-    attribute.binaryValue = Buffer.from(value.BinaryValue).toString('base64');
+  // Lambda's JSON event carries binary values as base64, as SQS's JSON protocol does
+  // (the SDK decodes them to bytes).
+  const binary: Uint8Array | string | undefined = value.BinaryValue;
+  if (binary !== undefined)
+    attribute.binaryValue = typeof binary === 'string' ? binary : Buffer.from(binary).toString('base64');
   return attribute;
 }
 

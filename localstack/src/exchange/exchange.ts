@@ -14,7 +14,8 @@
  * 4. the consumers of what the engine publishes: the DB processor on `events.fifo`
  *    (the SQS poller, `event-source/event-source-process.ts`), the withdrawal
  *    settlement (a schedule, `schedule/schedule-process.ts`) and the WebSocket fan-out
- *    (`engine-service/src/fanout-main.ts`, ready once its `/health` answers);
+ *    (`engine-service/src/fanout-main.ts`, ready once its `/health` answers; with
+ *    `FANOUT_SHARDS=K`, K of them, `fanout-0` … `fanout-{K-1}`, each with `FANOUT_SHARD=i/K`);
  * 5. the clients of the API: the market makers (trading through the REST API) and the
  *    UI (`frontend/out`, built first when missing or stale, served by `ui-process.ts`).
  *
@@ -24,10 +25,9 @@
  * service. A second start resumes from the persisted journal and database.
  */
 import { join } from 'node:path';
+import { findFreePort, projectRoot } from '@exchange/local-services';
 import { ENGINE_NODE_FLAGS, EVENTS_QUEUE, ORDERS_QUEUE } from '@exchange/protocol';
 import { type LocalCloud, startLocalCloud } from '../local-cloud.js';
-import { findFreePort } from '../services/free-port.js';
-import { projectRoot } from '../services/project-dir.js';
 import { type LineWriter, prefixedWriter } from './log-lines.js';
 import {
   answers,
@@ -124,7 +124,7 @@ export async function startExchange(options: ExchangeOptions = {}): Promise<Runn
   const root = projectRoot();
   const ports = options.ports ?? {};
   const onFreePorts = ports.httpApi === 0;
-  const supervisors = new Map<ComponentName, Supervisor<ServiceProcess>>();
+  const supervisors = new Map<string, Supervisor<ServiceProcess>>();
   /** Each stage's stop, in start order; run in reverse. */
   const stops: (() => Promise<void>)[] = [];
   const closeAll = async (): Promise<void> => {
@@ -192,7 +192,7 @@ export async function startExchange(options: ExchangeOptions = {}): Promise<Runn
 
     /** A supervisor for `name`, starting `service` with the common `env` plus its `extraEnv`. */
     const supervise = (
-      name: ComponentName,
+      name: ComponentName | `fanout-${number}`,
       service: Omit<ServiceProcessOptions, 'name' | 'env' | 'write' | 'signal'> & {
         readonly extraEnv?: Readonly<Record<string, string>>;
       },
@@ -206,7 +206,8 @@ export async function startExchange(options: ExchangeOptions = {}): Promise<Runn
             ...spawnOptions,
             name,
             env: { ...env, ...extraEnv },
-            write: writer(name),
+            // a fan-out shard (`fanout-1`) logs under its own name in the fan-out's colour
+            write: writerOf(name, SERVICES.indexOf(name.replace(/-\d+$/, '') as ComponentName)),
             signal,
           }),
       });
@@ -231,9 +232,13 @@ export async function startExchange(options: ExchangeOptions = {}): Promise<Runn
     });
     await startStage([engine]);
 
-    // 4. the engine's consumers
-    const fanoutPort = await portOrFree(ports.fanoutHealth ?? EXCHANGE_PORTS.fanoutHealth);
-    const fanoutHealth = `http://127.0.0.1:${fanoutPort}/health`;
+    // 4. the engine's consumers; `FANOUT_SHARDS=K`: K fan-outs (`fanout-0` …), each serving its share of the connections
+    const fanoutShards = Number(env.FANOUT_SHARDS || process.env.FANOUT_SHARDS || '1');
+    if (!Number.isSafeInteger(fanoutShards) || fanoutShards < 1) throw new Error('FANOUT_SHARDS must be ≥ 1');
+    const fanoutPorts = [await portOrFree(ports.fanoutHealth ?? EXCHANGE_PORTS.fanoutHealth)];
+    while (fanoutPorts.length < fanoutShards) fanoutPorts.push(await findFreePort());
+    const fanoutHealths = fanoutPorts.map((port) => `http://127.0.0.1:${port}/health`);
+    const fanoutHealth = fanoutHealths[0] as string;
     await startStage([
       supervise('db-processor', {
         entry: localEntry('event-source/event-source-process.ts'),
@@ -254,12 +259,18 @@ export async function startExchange(options: ExchangeOptions = {}): Promise<Runn
         cwd: join(root, 'localstack'),
         extraEnv: { DATABASE_URL: databaseUrls.settlement },
       }),
-      supervise('fanout', {
-        entry: join(root, 'engine-service', 'src', 'fanout-main.ts'),
-        cwd: join(root, 'engine-service'),
-        extraEnv: { FANOUT_HEALTH_PORT: String(fanoutPort), DATABASE_URL: databaseUrls.fanout },
-        ready: answers(fanoutHealth),
-      }),
+      ...fanoutHealths.map((health, shard) =>
+        supervise(fanoutShards === 1 ? 'fanout' : `fanout-${shard}`, {
+          entry: join(root, 'engine-service', 'src', 'fanout-main.ts'),
+          cwd: join(root, 'engine-service'),
+          extraEnv: {
+            FANOUT_HEALTH_PORT: String(fanoutPorts[shard]),
+            FANOUT_SHARD: `${shard}/${fanoutShards}`,
+            DATABASE_URL: databaseUrls.fanout,
+          },
+          ready: answers(health),
+        }),
+      ),
     ]);
 
     // 5. the API's clients
@@ -303,6 +314,7 @@ export async function startExchange(options: ExchangeOptions = {}): Promise<Runn
         apiHealth: `${cloud.httpApi.url}/health`,
         engineHealth,
         fanoutHealth,
+        ...Object.fromEntries(fanoutHealths.slice(1).map((url, i) => [`fanoutHealth${i + 1}`, url])),
         status: statusServer.url,
         connections: cloud.webSocketApi.managementEndpoint,
         sqs: cloud.sqs.endpoint,
@@ -316,7 +328,7 @@ export async function startExchange(options: ExchangeOptions = {}): Promise<Runn
       },
       restartEngine: () => engine.restart(),
       status,
-      component: (name) => supervisors.get(name as ComponentName)?.status(),
+      component: (name) => supervisors.get(name)?.status(),
       close: closeAll,
       kill() {
         for (const supervisor of supervisors.values()) supervisor.kill();

@@ -19,9 +19,14 @@ export interface FauxqsQueue {
   isFifo(): boolean;
   hasAvailableFifoMessages(): boolean;
   notifyWaiters(): void;
-  dequeueFifo(maxCount: number, visibilityTimeoutOverride?: number, dlqResolver?: unknown): unknown[];
+  dequeueFifo(maxCount: number, visibilityTimeoutOverride?: number, dlqResolver?: unknown): FauxqsReceived[];
   processTimers(): void;
   changeVisibility(receiptHandle: string, timeoutSeconds: number): void;
+}
+
+/** A message as a fauxqs receive returns it (the fields the patches read). */
+export interface FauxqsReceived {
+  readonly ReceiptHandle: string;
 }
 
 /** The fields of a fauxqs message the patches read. */

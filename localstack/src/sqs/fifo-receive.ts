@@ -3,30 +3,37 @@
  *
  * AWS: "when you receive messages from a FIFO queue with multiple message group IDs,
  * Amazon SQS first tries to return as many messages with the same message group ID as
- * possible". fauxqs 1.9.2 takes one message per group per receive and then locks the
+ * possible. This allows other consumers to process messages with a different message
+ * group ID." fauxqs 1.9.2 takes one message per group per receive and then locks the
  * group until that message is deleted. A consumer of a queue with few groups — the DB
  * processor on `events.fifo`, whose groups are the markets — then gets a batch of three
  * messages where AWS would give it ten, and pays a receive, an invocation and a delete
- * for each.
+ * for each; and one receive locks every group, so a second consumer gets nothing.
  *
- * The patch calls fauxqs's own dequeue again while the receive has room, with the
- * groups this receive locked (and only those: a group another consumer holds stays
- * locked) unlocked for the call, so each call takes the next message of each of them.
- * Within a group messages come in order; the group stays locked until every message of
- * it this receive took is deleted or visible again, as before.
+ * The patch calls fauxqs's own dequeue for one message at a time while the receive has
+ * room, with the groups this receive locked (and only those: a group another consumer
+ * holds stays locked) unlocked for the call. fauxqs takes the next message of the
+ * first receivable group, so a receive takes its first group's messages, in order,
+ * before it takes another group's. Each group stays locked until every message of it
+ * this receive took is deleted or visible again, as before.
  *
  * With several messages of a group in flight, fauxqs would put those that become
  * visible again (their visibility timeout over, or set to 0) back at the front of
  * their group one by one, so in reverse; the patch puts the group back in send order.
  */
-import { type FauxqsMessage, type FauxqsQueue, fauxqsQueuePrototype } from './fauxqs-queue.js';
+import {
+  type FauxqsMessage,
+  type FauxqsQueue,
+  type FauxqsReceived,
+  fauxqsQueuePrototype,
+} from './fauxqs-queue.js';
 
 /** SQS's limit of messages per receive. */
 const MAX_MESSAGES = 10;
 
 /**
  * Makes every FIFO queue of this process return up to the requested number of messages
- * per receive from the groups it can serve. Call once, before fauxqs serves.
+ * per receive, a group's before the next group's. Call once, before fauxqs serves.
  * @throws Error when fauxqs's queue class has not the expected shape (another version)
  */
 export async function receiveSeveralPerGroup(): Promise<void> {
@@ -37,29 +44,27 @@ export async function receiveSeveralPerGroup(): Promise<void> {
     maxCount: number,
     visibilityTimeoutOverride?: number,
     dlqResolver?: unknown,
-  ): unknown[] {
+  ): FauxqsReceived[] {
     const wanted = Math.min(maxCount, MAX_MESSAGES);
-    const lockedBefore = new Map(this.fifoLockedGroups);
-    const received = dequeueOnePerGroup.call(this, wanted, visibilityTimeoutOverride, dlqResolver);
-    while (received.length > 0 && received.length < wanted) {
-      // Groups this receive locked: their in-flight counts, set aside for one more pass.
-      const ours = new Map<string, number>();
-      for (const [group, count] of this.fifoLockedGroups) {
-        const before = lockedBefore.get(group) ?? 0;
-        if (count > before && before === 0) ours.set(group, count);
-      }
+    const received: FauxqsReceived[] = [];
+    // Groups this receive locked → how many of their messages it took.
+    const ours = new Map<string, number>();
+    while (received.length < wanted) {
       for (const group of ours.keys()) this.fifoLockedGroups.delete(group);
-      const more = dequeueOnePerGroup.call(
-        this,
-        wanted - received.length,
-        visibilityTimeoutOverride,
-        dlqResolver,
-      );
-      for (const [group, count] of ours) {
-        this.fifoLockedGroups.set(group, count + (this.fifoLockedGroups.get(group) ?? 0));
+      let taken: FauxqsReceived[];
+      try {
+        taken = dequeueOnePerGroup.call(this, 1, visibilityTimeoutOverride, dlqResolver);
+      } finally {
+        for (const [group, count] of ours) this.fifoLockedGroups.set(group, count);
       }
-      if (more.length === 0) break;
-      received.push(...more);
+      const message = taken[0];
+      if (message === undefined) break;
+      received.push(message);
+      // fauxqs locked the message's group for it; the count covers every one taken.
+      const group = groupOf(this.inflightMessages.get(message.ReceiptHandle)?.message);
+      const count = (ours.get(group) ?? 0) + 1;
+      ours.set(group, count);
+      this.fifoLockedGroups.set(group, count);
     }
     return received;
   };
@@ -94,8 +99,8 @@ export async function receiveSeveralPerGroup(): Promise<void> {
 }
 
 /** fauxqs's group of a FIFO message (a message without one is in `__default`). */
-function groupOf(message: FauxqsMessage): string {
-  return message.messageGroupId ?? '__default';
+function groupOf(message: FauxqsMessage | undefined): string {
+  return message?.messageGroupId ?? '__default';
 }
 
 /** Sorts each of `groups`' receivable messages by sequence number, where out of order. */

@@ -26,10 +26,7 @@ export function managementApi(
       request.resume();
       return fail(response, 403, 'ForbiddenException', 'Forbidden');
     }
-    if (method === 'POST') {
-      postToConnection(request, response, id, connection).catch(() => response.destroy());
-      return;
-    }
+    if (method === 'POST') return postToConnection(request, response, id, connection);
     request.resume();
     const target = connection(id);
     if (target === undefined || !target.open) return gone(response, id);
@@ -39,32 +36,39 @@ export function managementApi(
   };
 }
 
-async function postToConnection(
+/**
+ * Reads the body with plain `data`/`end` listeners (the cheapest way through Node's
+ * stream machinery: this runs once per message the backend sends), then sends it.
+ */
+function postToConnection(
   request: IncomingMessage,
   response: ServerResponse,
   id: string,
   connection: (id: string) => Connection | undefined,
-): Promise<void> {
+): void {
   const chunks: Buffer[] = [];
   let size = 0;
   // Read to the end even past the limit: answering mid-upload would reset the client's socket.
-  for await (const chunk of request as AsyncIterable<Buffer>) {
+  request.on('data', (chunk: Buffer) => {
     size += chunk.length;
     if (size <= MAX_PAYLOAD_BYTES) chunks.push(chunk);
-  }
-  if (size > MAX_PAYLOAD_BYTES) {
-    return fail(
-      response,
-      413,
-      'PayloadTooLargeException',
-      `Message of ${size} bytes exceeds ${MAX_PAYLOAD_BYTES}`,
-    );
-  }
-  // Looked up after the body arrives: the client may have left meanwhile.
-  const target = connection(id);
-  if (target === undefined || !target.open) return gone(response, id);
-  target.send(Buffer.concat(chunks));
-  response.writeHead(200).end();
+  });
+  request.on('error', () => response.destroy());
+  request.on('end', () => {
+    if (size > MAX_PAYLOAD_BYTES) {
+      return fail(
+        response,
+        413,
+        'PayloadTooLargeException',
+        `Message of ${size} bytes exceeds ${MAX_PAYLOAD_BYTES}`,
+      );
+    }
+    // Looked up after the body arrives: the client may have left meanwhile.
+    const target = connection(id);
+    if (target === undefined || !target.open) return gone(response, id);
+    target.send(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+    response.writeHead(200).end();
+  });
 }
 
 function getConnection(response: ServerResponse, target: Connection): void {
@@ -87,19 +91,14 @@ function fail(response: ServerResponse, status: number, errorType: string, messa
     .end(JSON.stringify({ message }));
 }
 
-/** The connection id of `/{stage}/@connections/{id}`, or undefined for any other path. */
+/** The connection id of `/{stage}/@connections/{id}` (query ignored), or undefined for any other path. */
 function connectionIdOf(url: string, stage: string): string | undefined {
-  const segments = new URL(url, 'http://localhost').pathname.split('/');
-  if (
-    segments.length !== 4 ||
-    segments[0] !== '' ||
-    segments[1] !== stage ||
-    segments[2] !== CONNECTIONS_PATH
-  ) {
-    return undefined;
-  }
+  const query = url.indexOf('?');
+  const path = query === -1 ? url : url.slice(0, query);
+  const prefix = `/${stage}/${CONNECTIONS_PATH}/`;
+  if (!path.startsWith(prefix) || path.indexOf('/', prefix.length) !== -1) return undefined;
   try {
-    const id = decodeURIComponent(segments[3] as string);
+    const id = decodeURIComponent(path.slice(prefix.length));
     return id === '' ? undefined : id;
   } catch {
     return undefined;

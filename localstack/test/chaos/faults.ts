@@ -4,8 +4,9 @@
  * OOM killer or a lost host would), then the two servers everything depends on
  * restarted (PostgreSQL keeps its data; Redis, like a failover to an empty node, does not).
  */
+
+import type { PrivateServer } from '@exchange/local-services';
 import type { RunningExchange } from '../../src/exchange/exchange.js';
-import type { PrivateServer } from '../../src/services/index.js';
 
 /** What a fault can reach. */
 export interface FaultTarget {

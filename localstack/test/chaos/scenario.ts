@@ -15,10 +15,10 @@
  * Nothing here asserts: the caller judges the {@link ChaosResult}.
  */
 import { randomBytes } from 'node:crypto';
+import { startPrivatePostgres, startPrivateRedis } from '@exchange/local-services';
 import pg from 'pg';
 import { type RunningExchange, startExchange } from '../../src/exchange/exchange.js';
 import type { ComponentStatus } from '../../src/exchange/supervisor.js';
-import { startPrivatePostgres, startPrivateRedis } from '../../src/services/index.js';
 import { CarefulTrader, type OrderRecord } from './careful-trader.js';
 import { type Answer, type ApiKeyPair, ChaosHttp, HttpTally, sleep, until } from './chaos-http.js';
 import { FAULTS, type Fault, type FaultTarget } from './faults.js';

@@ -10,9 +10,12 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createScratchDatabase, type ScratchDatabase } from '../../src/index.js';
-import { findFreePort } from '../../src/services/free-port.js';
-import { projectRoot } from '../../src/services/project-dir.js';
+import {
+  createScratchDatabase,
+  findFreePort,
+  projectRoot,
+  type ScratchDatabase,
+} from '@exchange/local-services';
 
 const prefix = `ctrl-c-${randomBytes(4).toString('hex')}:`;
 const stateFile = join(tmpdir(), `${prefix.replace(':', '')}-bots.json`);

@@ -4,9 +4,9 @@
  * 500) for failure messages rather than printed.
  */
 import { randomBytes } from 'node:crypto';
+import { createScratchDatabase } from '@exchange/local-services';
 import { ExchangeClient } from '@exchange/market-maker';
 import { type RunningExchange, startExchange } from '../../src/exchange/exchange.js';
-import { createScratchDatabase } from '../../src/index.js';
 
 export interface TestExchange {
   readonly exchange: RunningExchange;
@@ -21,15 +21,18 @@ export interface TestExchange {
   close(): Promise<void>;
 }
 
-/** Starts one; `name` labels the database and the prefix. */
-export async function startTestExchange(name: string): Promise<TestExchange> {
+/** Starts one; `name` labels the database and the prefix; `env` adds to the services' environment. */
+export async function startTestExchange(
+  name: string,
+  env: Readonly<Record<string, string>> = {},
+): Promise<TestExchange> {
   const prefix = `${name}-${randomBytes(4).toString('hex')}:`;
   const db = await createScratchDatabase({ prefix: `exchange_${name.replace(/-/g, '_')}` });
   const output: string[] = [];
   const exchange = await startExchange({
     ports: { sqs: 0, httpApi: 0, webSocketApi: 0, engineHealth: 0, fanoutHealth: 0 },
     marketMakers: false,
-    env: { DATABASE_URL: db.url, REDIS_PREFIX: prefix, LEASE_KEY: `${prefix}engine:lease` },
+    env: { DATABASE_URL: db.url, REDIS_PREFIX: prefix, LEASE_KEY: `${prefix}engine:lease`, ...env },
     writer: (service) => (line) => {
       output.push(`${service} │ ${line}`);
       if (output.length > 500) output.shift();

@@ -53,7 +53,6 @@ if current < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
 return 1
 `;
 
-/** What the compare scripts reply. */
+/** What the compare scripts reply: `OURS`, 0 when another holder has the lease, or `GONE`. */
 export const OURS = 1;
-export const TAKEN = 0;
 export const GONE = -1;

@@ -47,7 +47,7 @@ export function applyBatch(
     seq += 1;
     const done = applyWireCommand(engine, registry, wire, seq, time, requestId);
     entries.push(done.entry);
-    recent.remember(requestId, done.entry.reply);
+    recent.remember(requestId, done.entry.reply, time);
     if (done.result === null) replies.push({ reply: done.entry.reply, replyTo });
     else
       executed.push({

@@ -9,7 +9,7 @@ import type { JournaledReply } from '../../../src/runtime/journal/journal.js';
 import { applyBatch } from '../../../src/runtime/sequencer/apply-batch.js';
 import { deleteFailure } from '../../../src/runtime/sequencer/delete-messages.js';
 import { readCommand } from '../../../src/runtime/sequencer/read-command.js';
-import { RecentRequests } from '../../../src/runtime/sequencer/recent-requests.js';
+import { MAX_CLOCK_SKEW_MS, RecentRequests } from '../../../src/runtime/sequencer/recent-requests.js';
 
 const registry = createMarketRegistry();
 const T0 = 1_700_000_000_000;
@@ -63,18 +63,78 @@ describe('readCommand', () => {
 });
 
 describe('the de-duplication window', () => {
-  it('forgets the oldest request id once it holds more than its capacity', () => {
+  /** A UUID version 7 made at `time`. */
+  const madeAt = (time: number, tail = '7000-8000-000000000000'): string => {
+    const hex = time.toString(16).padStart(12, '0');
+    return `${hex.slice(0, 8)}-${hex.slice(8)}-${tail}`;
+  };
+
+  it('forgets the oldest reply once it holds more than its capacity', () => {
     // Prepare
-    const window = new RecentRequests(2);
+    const window = new RecentRequests({ replies: 2 });
 
     // Act
-    window.remember('r-1', rejection('r-1'));
-    window.remember('r-2', rejection('r-2'));
-    window.remember('r-3', rejection('r-3'));
+    window.remember('r-1', rejection('r-1'), T0);
+    window.remember('r-2', rejection('r-2'), T0);
+    window.remember('r-3', rejection('r-3'), T0);
 
     // Assess
-    expect([window.has('r-1'), window.has('r-2'), window.has('r-3')]).toEqual([false, true, true]);
-    expect(window.get('r-3')).toEqual(rejection('r-3'));
+    expect([window.get('r-1'), window.get('r-2'), window.get('r-3')]).toEqual([
+      undefined,
+      rejection('r-2'),
+      rejection('r-3'),
+    ]);
+  });
+
+  it('proves new only an id made after the last journaled command, beyond the clock skew', () => {
+    // Prepare
+    const window = new RecentRequests({ lastJournaledTime: T0 });
+
+    // Act
+    const verdicts = [
+      madeAt(T0 + MAX_CLOCK_SKEW_MS + 1),
+      madeAt(T0 + MAX_CLOCK_SKEW_MS),
+      madeAt(T0 - 60_000),
+      'f47ac10b-58cc-4372-a567-0e02b2c3d479',
+      'r-1',
+    ].map((id) => window.surelyNew(id));
+
+    // Assess
+    expect(verdicts).toEqual([true, false, false, false, false]);
+  });
+
+  it('proves nothing new when it does not know what the journal held before it', () => {
+    expect(new RecentRequests().surelyNew(madeAt(T0 + 3_600_000))).toBe(false);
+  });
+
+  it('never proves new an id it has sequenced, even once its reply is forgotten', () => {
+    // Prepare
+    const window = new RecentRequests({ lastJournaledTime: T0, replies: 1, ids: 10 });
+    const id = madeAt(T0 + 60_000);
+    window.remember(id, rejection(id), T0 + 60_000);
+
+    // Act
+    window.remember('r-2', rejection('r-2'), T0 + 60_001);
+
+    // Assess
+    expect(window.get(id)).toBeUndefined();
+    expect(window.surelyNew(id)).toBe(false);
+  });
+
+  it('moves its coverage past the batch of every id it forgets', () => {
+    // Prepare
+    const window = new RecentRequests({ lastJournaledTime: T0, replies: 1, ids: 1 });
+    const forgotten = madeAt(T0 + 60_000);
+    const after = madeAt(T0 + 60_000 + MAX_CLOCK_SKEW_MS + 1, '7000-8000-000000000001');
+
+    // Act
+    window.remember(forgotten, rejection(forgotten), T0 + 60_000);
+    window.remember('r-2', rejection('r-2'), T0 + 60_000);
+
+    // Assess: the forgotten id may be journaled, so it and anything made as early are looked up
+    expect(window.surelyNew(forgotten)).toBe(false);
+    expect(window.surelyNew(madeAt(T0 + 60_000 + MAX_CLOCK_SKEW_MS, '7000-8000-000000000002'))).toBe(false);
+    expect(window.surelyNew(after)).toBe(true);
   });
 });
 
@@ -107,7 +167,7 @@ describe('applyBatch', () => {
     // Prepare
     const engine = new Engine(registry);
     const window = new RecentRequests();
-    window.remember('in-window', rejection('in-window'));
+    window.remember('in-window', rejection('in-window'), T0);
     const known = new Map<string, JournaledReply>([['journaled', { seq: 3, reply: rejection('journaled') }]]);
     const commands = [
       deposit('journaled', '1', 'inbox-a'),

@@ -12,13 +12,8 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import {
-  createSqsClient,
-  ensureRedis,
-  type LocalSqs,
-  type RunningService,
-  startLocalSqs,
-} from '@exchange/localstack';
+import { ensureRedis, type RunningService } from '@exchange/local-services';
+import { createSqsClient, type LocalSqs, startLocalSqs } from '@exchange/localstack';
 import { createMarketRegistry, ORDERS_QUEUE, redisKeys } from '@exchange/protocol';
 import { SqsCallError, SqsJsonClient } from '@exchange/sqs-client';
 import { Redis } from 'ioredis';

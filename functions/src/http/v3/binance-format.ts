@@ -4,20 +4,10 @@
  * (`"100.00"`), which Binance clients read as decimals like Binance's 8-digit strings.
  */
 import { binanceSymbol, type Fill, isConditional, type Market } from '@exchange/protocol';
+import type { BinanceOrderType } from '../../market-data/binance-exchange-info.js';
 import { marketRegistry } from '../../markets.js';
-import type { OrderListView, OrderView } from '../../trading/order-result.js';
-
-/** Binance's order types we serve; `LIMIT_MAKER` is a post-only limit order. */
-export const BINANCE_ORDER_TYPES = [
-  'LIMIT',
-  'MARKET',
-  'LIMIT_MAKER',
-  'STOP_LOSS',
-  'STOP_LOSS_LIMIT',
-  'TAKE_PROFIT',
-  'TAKE_PROFIT_LIMIT',
-] as const;
-export type BinanceOrderType = (typeof BINANCE_ORDER_TYPES)[number];
+import type { CancelReplaceResult, OrderListView, OrderView } from '../../trading/order-result.js';
+import { rejectionError } from '../api.js';
 
 /** Binance's `newOrderRespType`. */
 export const ORDER_RESPONSE_TYPES = ['ACK', 'RESULT', 'FULL'] as const;
@@ -109,6 +99,57 @@ export function orderFull(order: OrderView, fills: readonly Fill[], transactTime
       commissionAsset: f.feeAsset,
       tradeId: f.tradeId,
     })),
+  };
+}
+
+/** A placed order in the shape `newOrderRespType` asks for: ACK, RESULT or FULL (the default). */
+export function orderResponse(
+  type: OrderResponseType | undefined,
+  order: OrderView,
+  fills: readonly Fill[],
+  transactTime: number,
+) {
+  if (type === 'ACK') return orderAck(order, transactTime);
+  if (type === 'RESULT') return orderResult(order, transactTime);
+  return orderFull(order, fills, transactTime);
+}
+
+/** A failed half as Binance reports it inside a cancel-replace answer. */
+function failure(code: Parameters<typeof rejectionError>[0]) {
+  return rejectionError(code, { action: 'cancel' }).body('v3');
+}
+
+/**
+ * `POST /api/v3/order/cancelReplace`'s `data`: `cancelResult`, `newOrderResult`,
+ * `cancelResponse` (the cancelled order, or the cancel's error) and `newOrderResponse`
+ * (the placed order as `newOrderRespType` asks, the order's error, or null when not attempted).
+ */
+export function cancelReplaceData(
+  { outcome, canceled, placed }: CancelReplaceResult,
+  cancelClientOrderId: string,
+  respType: OrderResponseType | undefined,
+) {
+  const [first] = canceled;
+  const cancelResponse =
+    outcome.cancelCode === null && first !== undefined
+      ? orderCancel(first, cancelClientOrderId, first.updatedAt)
+      : failure(outcome.cancelCode ?? 'UNKNOWN_ORDER');
+  let newOrderResponse: unknown = null;
+  if (placed !== undefined) {
+    newOrderResponse = orderResponse(respType, placed.order, placed.fills, placed.order.updatedAt);
+  } else if (outcome.orderCode !== null && outcome.orderCode !== 'NOT_ATTEMPTED') {
+    newOrderResponse = failure(outcome.orderCode);
+  }
+  return {
+    cancelResult: outcome.cancelCode === null ? 'SUCCESS' : 'FAILURE',
+    newOrderResult:
+      outcome.orderCode === null
+        ? 'SUCCESS'
+        : outcome.orderCode === 'NOT_ATTEMPTED'
+          ? 'NOT_ATTEMPTED'
+          : 'FAILURE',
+    cancelResponse,
+    newOrderResponse,
   };
 }
 

@@ -4,7 +4,7 @@
  * windows, a replayed signature is refused without spending the key's budget, a
  * refusal by a limit does not burn the signature, and each admission is one command.
  */
-import { type PrivateServer, startPrivateRedis } from '@exchange/localstack';
+import { type PrivateServer, startPrivateRedis } from '@exchange/local-services';
 import { Redis } from 'ioredis';
 import { admitIp, admitSigned, type WindowSpec } from '../../../src/http/admission.js';
 

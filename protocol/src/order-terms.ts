@@ -1,0 +1,58 @@
+/**
+ * The words of an order, shared by commands, events and every API face: sides, order
+ * types, time in force, self-trade prevention, cancel-replace modes and the client
+ * order id alphabet — Binance's spot vocabulary.
+ */
+
+export const SIDES = ['BUY', 'SELL'] as const;
+export type Side = (typeof SIDES)[number];
+
+/**
+ * Binance's spot order types. The four stop and take-profit types wait, funds
+ * locked, until the market's last trade price reaches their `stopPrice` (or
+ * moves `trailingDelta` basis points against them); then a `…_LIMIT` type works
+ * as a limit order at its `price`, the others as a market order.
+ */
+export const ORDER_TYPES = [
+  'LIMIT',
+  'MARKET',
+  'STOP_LOSS',
+  'STOP_LOSS_LIMIT',
+  'TAKE_PROFIT',
+  'TAKE_PROFIT_LIMIT',
+] as const;
+export type OrderType = (typeof ORDER_TYPES)[number];
+
+/** The order types that wait for a trigger. */
+export const CONDITIONAL_ORDER_TYPES = [
+  'STOP_LOSS',
+  'STOP_LOSS_LIMIT',
+  'TAKE_PROFIT',
+  'TAKE_PROFIT_LIMIT',
+] as const;
+
+/** Is `type` a stop or take-profit type (one that waits for its trigger)? */
+export function isConditional(type: OrderType): boolean {
+  return type !== 'LIMIT' && type !== 'MARKET';
+}
+
+/** Does `type` carry a limit price (LIMIT and the `…_LIMIT` types)? */
+export function hasLimitPrice(type: OrderType): boolean {
+  return type === 'LIMIT' || type === 'STOP_LOSS_LIMIT' || type === 'TAKE_PROFIT_LIMIT';
+}
+
+/** Binance's cancel-replace modes: give up on the new order when the cancel fails, or place it anyway. */
+export const CANCEL_REPLACE_MODES = ['STOP_ON_FAILURE', 'ALLOW_FAILURE'] as const;
+export type CancelReplaceMode = (typeof CANCEL_REPLACE_MODES)[number];
+
+/** Good-till-cancelled, immediate-or-cancel, fill-or-kill. */
+export const TIME_IN_FORCE = ['GTC', 'IOC', 'FOK'] as const;
+export type TimeInForce = (typeof TIME_IN_FORCE)[number];
+
+/** Binance's self-trade prevention modes; the default is `EXPIRE_MAKER`. */
+export const STP_MODES = ['EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH'] as const;
+export type SelfTradePrevention = (typeof STP_MODES)[number];
+export const DEFAULT_STP: SelfTradePrevention = 'EXPIRE_MAKER';
+
+/** Binance's client order id alphabet and length. */
+export const CLIENT_ORDER_ID = /^[.A-Z:/a-z0-9_-]{1,36}$/;
