@@ -40,7 +40,7 @@ import {
   eventsMessagesOf,
 } from './publish/events-queue-publisher.js';
 import { type PreparedPublication, RedisPublisher } from './publish/redis-publisher.js';
-import { type BatchSink, Sequencer } from './sequencer.js';
+import { type BatchSink, Sequencer, sendEverywhere } from './sequencer.js';
 
 /** A batch's output, built when it is applied, sent once journaled. */
 interface PreparedBatch {
@@ -178,12 +178,10 @@ export async function startEngineService(config: EngineServiceConfig): Promise<R
       redis: redisPublisher.prepare(executed, replies),
       events: eventsMessagesOf(executed, registry),
     }),
-    async send(batches) {
-      await Promise.all([
-        RedisPublisher.send(batches.map((b) => b.redis)),
-        eventsPublisher.publishMessages(batches.flatMap((b) => b.events)),
-      ]);
-    },
+    // Replies and market data on Redis, and the persistence events on `events.fifo`, each
+    // in order on its own: a reply does not wait for the queue's round trip.
+    send: (batches) => RedisPublisher.send(batches.map((b) => b.redis)),
+    sendAlso: [(batches) => eventsPublisher.publishMessages(batches.flatMap((b) => b.events))],
   };
   const stats: EngineServiceStats = {
     lastSeq: recovered.lastSeq,
@@ -213,7 +211,7 @@ export async function startEngineService(config: EngineServiceConfig): Promise<R
   // A crash between a journal commit and its publishing: publish it now (journal/recovery.ts).
   const { republication } = recovered;
   if (republication !== undefined) {
-    await sink.send([
+    await sendEverywhere(sink, [
       {
         redis: redisPublisher.prepare(republication.executed, republication.replies),
         events: republication.events,

@@ -50,6 +50,7 @@ import { RecentRequests } from './sequencer/recent-requests.js';
 import { WakeUps } from './sequencer/wake-ups.js';
 
 export type { BatchOutcome, BatchSink } from './sequencer/outbox.js';
+export { sendEverywhere } from './sequencer/outbox.js';
 export { RECEIVE_VISIBILITY_SECONDS } from './sequencer/receivers.js';
 export { RECENT_REQUEST_IDS } from './sequencer/recent-requests.js';
 

@@ -16,6 +16,17 @@ export interface BatchSink<P = unknown> {
   prepare(executed: readonly JournaledCommand[], replies: readonly AddressedReply[]): P;
   /** Publishes prepared batches, in order, once the journal holds them; several at once when behind. */
   send(prepared: readonly P[]): Promise<void>;
+  /**
+   * Further publications of the same batches, each in order on its own and waiting
+   * for neither {@link send} nor each other (a queue's round trip need not hold up
+   * the replies on Redis).
+   */
+  readonly sendAlso?: readonly ((prepared: readonly P[]) => Promise<void>)[];
+}
+
+/** Publishes `prepared` through every one of the sink's lanes at once (a republication). */
+export async function sendEverywhere<P>(sink: BatchSink<P>, prepared: readonly P[]): Promise<void> {
+  await Promise.all([sink.send(prepared), ...(sink.sendAlso ?? []).map((send) => send(prepared))]);
 }
 
 /** What one batch did. */
@@ -58,21 +69,41 @@ export interface OutboxOptions<P> {
 }
 
 /**
- * The committed batches, published in sequence order: each one's messages deleted ∥
- * its output sent, and whatever committed while a publication ran coalesced into the
- * next one. Both need only the commit, not each other: a batch published whose
- * delete then fails is redelivered and answered from the journal, so a reply never
- * waits for a queue round trip.
+ * The committed batches, published in sequence order by independent lanes: the deletes
+ * of their messages, the sink's {@link BatchSink.send}, and each of its
+ * {@link BatchSink.sendAlso}. Each lane takes the batches in order, one publication at
+ * a time, and coalesces whatever committed meanwhile into its next one; no lane waits
+ * for another, since each needs only the commit: a batch published whose delete then
+ * fails is redelivered and answered from the journal, and a reply on Redis need not
+ * wait for a queue's round trip. A batch counts as published once every lane has
+ * taken it.
  */
 export class Outbox<P> {
-  private readonly waiting: Committed<P>[] = [];
-  private current: Promise<void> | null = null;
+  private readonly lanes: Lane<P>[];
+  /** Batches not yet through every lane, in order. */
+  private readonly pending: Committed<P>[] = [];
+  /** Batches through every lane since this outbox began. */
+  private publishedCount = 0;
   private published: number;
   /** Told of each batch once it is published, in order. */
   onPublished: ((outcome: BatchOutcome) => void) | undefined;
 
-  constructor(private readonly options: OutboxOptions<P>) {
+  constructor(options: OutboxOptions<P>) {
     this.published = options.publishedSeq;
+    const { queue, queueUrl, sink } = options;
+    const sends = [
+      (batches: readonly Committed<P>[]) =>
+        deleteMessages(
+          queue,
+          queueUrl,
+          batches.flatMap((b) => b.messages),
+        ),
+      (batches: readonly Committed<P>[]) => sink.send(batches.map((b) => b.prepared)),
+      ...(sink.sendAlso ?? []).map(
+        (send) => (batches: readonly Committed<P>[]) => send(batches.map((b) => b.prepared)),
+      ),
+    ];
+    this.lanes = sends.map((send) => new Lane(send, options, () => this.done()));
   }
 
   /** Every journaled command up to here has been published. */
@@ -80,17 +111,58 @@ export class Outbox<P> {
     return this.published;
   }
 
-  /** The publication under way, if any. */
+  /** Settles when the publications under way do (not those they start); null when none is. */
   get sending(): Promise<void> | null {
-    return this.current;
+    const running = this.lanes.flatMap((lane) => (lane.current === null ? [] : [lane.current]));
+    return running.length === 0 ? null : Promise.all(running).then(() => undefined);
   }
 
-  /** The publication to wait for before sequencing more: set while {@link MAX_OUTBOX} batches wait on it. */
+  /** The publication to wait for before sequencing more: set while a lane has {@link MAX_OUTBOX} batches waiting. */
   get blocking(): Promise<void> | null {
-    return this.waiting.length >= MAX_OUTBOX ? this.current : null;
+    for (const lane of this.lanes)
+      if (lane.waiting.length >= MAX_OUTBOX && lane.current !== null) return lane.current;
+    return null;
   }
 
-  /** Queues a committed batch and starts publishing unless that is under way. */
+  /** Queues a committed batch on every lane and starts the lanes that are idle. */
+  add(committed: Committed<P>): void {
+    this.pending.push(committed);
+    for (const lane of this.lanes) lane.add(committed);
+  }
+
+  /** A lane took more batches: publish, in order, those every lane has taken. */
+  private done(): void {
+    const taken = Math.min(...this.lanes.map((lane) => lane.taken));
+    const now = performance.now();
+    while (this.publishedCount < taken) {
+      const batch = this.pending.shift() as Committed<P>;
+      this.publishedCount += 1;
+      this.published = batch.lastSeq;
+      this.onPublished?.({
+        received: batch.messages.length,
+        processMs: now - batch.receivedAt,
+        journalMs: batch.journalMs,
+        applied: batch.applied,
+        redelivered: batch.messages.length - batch.applied,
+        lastSeq: batch.lastSeq,
+      });
+    }
+  }
+}
+
+/** One lane of the {@link Outbox}: its batches in order, one publication at a time. */
+class Lane<P> {
+  readonly waiting: Committed<P>[] = [];
+  current: Promise<void> | null = null;
+  /** Batches this lane has published since it began. */
+  taken = 0;
+
+  constructor(
+    private readonly send: (batches: readonly Committed<P>[]) => Promise<void>,
+    private readonly options: OutboxOptions<P>,
+    private readonly took: () => void,
+  ) {}
+
   add(committed: Committed<P>): void {
     this.waiting.push(committed);
     this.kick();
@@ -98,7 +170,7 @@ export class Outbox<P> {
 
   private kick(): void {
     if (this.current !== null || this.options.failed()) return;
-    this.current = this.publishWaiting()
+    this.current = this.sendWaiting()
       .catch((error: unknown) => this.options.fail(error))
       .finally(() => {
         this.current = null;
@@ -107,32 +179,12 @@ export class Outbox<P> {
       });
   }
 
-  /** Deletes and publishes committed batches, in order, all that are waiting at a time. */
-  private async publishWaiting(): Promise<void> {
-    const { queue, queueUrl, sink, failed } = this.options;
-    while (this.waiting.length > 0 && !failed()) {
+  private async sendWaiting(): Promise<void> {
+    while (this.waiting.length > 0 && !this.options.failed()) {
       const batches = this.waiting.splice(0);
-      await Promise.all([
-        deleteMessages(
-          queue,
-          queueUrl,
-          batches.flatMap((b) => b.messages),
-        ),
-        sink.send(batches.map((b) => b.prepared)),
-      ]);
-      const last = batches.at(-1) as Committed<P>;
-      this.published = last.lastSeq;
-      const now = performance.now();
-      for (const b of batches) {
-        this.onPublished?.({
-          received: b.messages.length,
-          processMs: now - b.receivedAt,
-          journalMs: b.journalMs,
-          applied: b.applied,
-          redelivered: b.messages.length - b.applied,
-          lastSeq: b.lastSeq,
-        });
-      }
+      await this.send(batches);
+      this.taken += batches.length;
+      this.took();
     }
   }
 }

@@ -53,7 +53,9 @@ beforeAll(() => {
 });
 afterAll(() => queue.close());
 
-function outboxOver(sink: GatedSink) {
+function outboxOver(
+  sink: GatedSink & { sendAlso?: readonly ((prepared: readonly number[]) => Promise<void>)[] },
+) {
   const failures: unknown[] = [];
   const outbox = new Outbox<number>({
     queue,
@@ -143,5 +145,36 @@ describe('the sequencer’s outbox', () => {
     expect(published).toEqual([]);
     expect(outbox.publishedSeq).toBe(0);
     expect(outbox.sending).toBeNull();
+  });
+
+  it('lets each lane publish at its own pace, counting a batch published once every lane has it', async () => {
+    // Prepare: Redis (send) and the events queue (sendAlso), gated apart
+    const redis = new GatedSink();
+    const events = new GatedSink();
+    const { outbox, published } = outboxOver(
+      Object.assign(redis, { sendAlso: [(p: readonly number[]) => events.send(p)] }),
+    );
+    outbox.add(committed(1));
+    outbox.add(committed(2));
+    await settle();
+
+    // Act: Redis goes through both batches while the queue is still on the first
+    redis.open();
+    await settle();
+    redis.open();
+    await settle();
+    const whileQueueBehind = { sends: redis.sends, publishedSeq: outbox.publishedSeq };
+    events.open();
+    await settle();
+    const afterFirst = published.map((p) => p.lastSeq);
+    events.open();
+    await settle();
+
+    // Assess
+    expect(whileQueueBehind).toEqual({ sends: [[1], [2]], publishedSeq: 0 });
+    expect(events.sends).toEqual([[1], [2]]);
+    expect(afterFirst).toEqual([1]);
+    expect(published.map((p) => p.lastSeq)).toEqual([1, 2]);
+    expect(outbox.publishedSeq).toBe(2);
   });
 });
