@@ -1,5 +1,5 @@
 'use client';
-/** The signed-in account under the chart: open orders (cancel, cancel all), order history, fills, balances. */
+/** The signed-in account under the chart: open orders (reduce, cancel, cancel all), order history, fills, balances. */
 import Link from 'next/link';
 import { useState } from 'react';
 import type { AccountState } from '../lib/account';
@@ -37,6 +37,28 @@ export function AccountTabs(props: {
       account.refresh();
     } catch (e) {
       setError(describeError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  /** Reduces an open order to `quantity`, keeping its place in the queue (`POST /api/v1/order/amend`). */
+  const reduce = async (order: Order, quantity: string): Promise<boolean> => {
+    if (credentials === undefined) return false;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const answer = await signed<{ order: Order; orderList: Order[] }>(credentials, 'POST', 'order/amend', {
+        market: order.market,
+        orderId: order.orderId,
+        quantity,
+      });
+      for (const o of [answer.order, ...answer.orderList]) account.remember(o);
+      account.refresh();
+      return true;
+    } catch (e) {
+      setError(describeError(e));
+      return false;
     } finally {
       setBusy(false);
     }
@@ -82,6 +104,7 @@ export function AccountTabs(props: {
                 {...props}
                 busy={busy}
                 cancel={(o) => void cancel({ market: o.market, orderId: o.orderId }, 'order')}
+                reduce={reduce}
               />
             ) : null}
             {tab === 'history' ? <History market={market} orders={account.history} /> : null}
@@ -99,8 +122,11 @@ function OpenOrders(props: {
   readonly account: AccountState;
   readonly busy: boolean;
   readonly cancel: (order: Order) => void;
+  readonly reduce: (order: Order, quantity: string) => Promise<boolean>;
 }) {
   const { market, account } = props;
+  /** The order whose quantity is being reduced, and the quantity typed so far. */
+  const [reducing, setReducing] = useState<{ orderId: number; quantity: string }>();
   if (account.openOrders === undefined) return <div className="skeleton">Loading orders…</div>;
   if (account.openOrders.length === 0) return <div className="skeleton">No open orders</div>;
   return (
@@ -125,6 +151,7 @@ function OpenOrders(props: {
             data-order-id={o.orderId}
             data-price={o.price ?? ''}
             data-stop-price={o.stopPrice ?? ''}
+            data-quantity={o.quantity ?? ''}
             data-status={fmtOpenStatus(o)}
           >
             <td className="muted">{fmtDateTime(o.createdAt)}</td>
@@ -136,9 +163,54 @@ function OpenOrders(props: {
             <td className="num">{fmt(o.filledQuantity, market.quantityPrecision)}</td>
             <td className={o.workingTime === -1 ? 'muted' : undefined}>{fmtOpenStatus(o)}</td>
             <td className="num">
-              <button type="button" className="link" disabled={props.busy} onClick={() => props.cancel(o)}>
-                Cancel
-              </button>
+              {reducing?.orderId === o.orderId ? (
+                <form
+                  className="inline"
+                  onSubmit={(event) => {
+                    event.preventDefault();
+                    void props.reduce(o, reducing.quantity).then((done) => {
+                      if (done) setReducing(undefined);
+                    });
+                  }}
+                >
+                  <input
+                    aria-label="New amount"
+                    inputMode="decimal"
+                    size={8}
+                    style={{ width: '7em' }}
+                    value={reducing.quantity}
+                    onChange={(event) => setReducing({ orderId: o.orderId, quantity: event.target.value })}
+                  />
+                  <button type="submit" className="link" disabled={props.busy}>
+                    Save
+                  </button>
+                  <button type="button" className="link" onClick={() => setReducing(undefined)}>
+                    Keep
+                  </button>
+                </form>
+              ) : (
+                <>
+                  {o.quantity === null ? null : (
+                    <button
+                      type="button"
+                      className="link"
+                      disabled={props.busy}
+                      title="Reduce the amount, keeping the order's place in the queue"
+                      onClick={() => setReducing({ orderId: o.orderId, quantity: o.quantity ?? '' })}
+                    >
+                      Reduce
+                    </button>
+                  )}
+                  <button
+                    type="button"
+                    className="link"
+                    disabled={props.busy}
+                    onClick={() => props.cancel(o)}
+                  >
+                    Cancel
+                  </button>
+                </>
+              )}
             </td>
           </tr>
         ))}

@@ -3,7 +3,7 @@
  * `npm start` starts it (free ports, its own database and Redis prefix) with the UI
  * built and served, then two users in two browser contexts: load the markets, open a
  * market, sign up, get test funds, rest a limit order and see it in the open orders and
- * the book, cancel it, rest another, and cross it from the second account — the trade
+ * the book, reduce it, cancel it, rest another, and cross it from the second account — the trade
  * shows in the trade list and the chart, and both balances move by exactly the fill
  * and the fees; then a stop-limit sell waits in the open orders with its stop price. Screenshots of the trade screen and the markets go to `test/artifacts/`.
  */
@@ -101,7 +101,7 @@ async function balance(page: Page, asset: string, expected: { available: string;
   };
 }
 
-test('markets → trade → sign up → on-ramp → limit order → cancel → cross from a second account', async () => {
+test('markets → trade → sign up → on-ramp → limit order → reduce → cancel → cross from a second account', async () => {
   // Load the markets and open one.
   const maker = await newUser();
   await maker.page.goto(ui);
@@ -128,6 +128,18 @@ test('markets → trade → sign up → on-ramp → limit order → cancel → c
     );
   });
   expect(await bid.locator('td').nth(1).textContent()).toBe('1.500');
+
+  // Reduce it to 1: the open order and the book's level follow, the order keeps its place.
+  const resting = maker.page.locator('[data-testid=open-orders] tr[data-price="100.00"]');
+  await resting.getByRole('button', { name: 'Reduce' }).click();
+  await resting.getByLabel('New amount').fill('1');
+  await resting.getByRole('button', { name: 'Save' }).click();
+  await maker.page
+    .locator('[data-testid=open-orders] tr[data-price="100.00"][data-quantity="1.000"]')
+    .waitFor();
+  await maker.page
+    .locator('[data-testid=order-book] tr.bid[data-price="100.00"] td:nth-child(2)', { hasText: '1.000' })
+    .waitFor();
 
   // Cancel it: gone from both.
   await maker.page
