@@ -306,9 +306,13 @@ function timing(): { timestamp: string; recvWindow: string } {
   return { timestamp: String(Date.now()), recvWindow: String(50_000 + (nonce++ % 10_000)) };
 }
 
-/** A parameter's text as the WebSocket API reads it (`api-request.ts`), for signing. */
+/**
+ * A parameter's text as the WebSocket API reads it (`api-request.ts`), for signing. An
+ * object (which the API refuses before it checks a signature) is signed as its JSON:
+ * `String` throws on one such as `{"toString":0}`.
+ */
 function text(value: Json): string {
-  return Array.isArray(value) ? JSON.stringify(value) : String(value);
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
 }
 
 /** The `ws-connect:` signature of a `$connect`'s parameters. */
