@@ -19,7 +19,7 @@
  * **What overlaps.** Four receives are kept in flight, and the received batches that
  * wait while the engine is busy are merged into one journal batch (up to
  * `MAX_MERGED_RECEIVES`): under load the batches grow, and every per-batch cost
- * (lookup, append, lease check, depth read models, calls to SQS) is shared by more
+ * (lookup, append, depth read models, calls to SQS) is shared by more
  * commands. The journal lookup of batch k + 1 runs while batch k's append is in
  * flight (on another pool connection), and publishing (deletes, Redis, events.fifo)
  * runs behind both, coalescing whatever batches have committed meanwhile. So the
@@ -64,8 +64,8 @@ export interface SequencerOptions<P> {
   readonly sink: BatchSink<P>;
   /** The single writer's fencing token: every append is fenced with it (see `AppendOptions.fence`). */
   readonly fencingToken?: number;
-  /** Run before each append, while the batch is looked up: the lease's check; throwing stops the loop. */
-  readonly checkLease?: () => Promise<unknown>;
+  /** Run right before each append (the lease's check); throwing or rejecting stops the loop. */
+  readonly checkLease?: () => unknown;
   /** The last journaled sequence (from recovery). */
   readonly lastSeq: number;
   /** The `time` of the last journaled command (from recovery); 0 for an empty journal. */
@@ -212,9 +212,6 @@ export class Sequencer<P = unknown> {
     this.throwIfFailed();
 
     const { journal, engine, registry, sink } = this.options;
-    const leaseChecked = this.options.checkLease?.();
-    // Awaited by the append below; until then its failure must not count as unhandled.
-    leaseChecked?.catch(() => undefined);
     const commands = messages.map(readCommand);
     const lookups: string[] = [];
     for (const { requestId } of commands) {
@@ -250,7 +247,7 @@ export class Sequencer<P = unknown> {
     const previous = this.appends.tail;
     const append = (async () => {
       await previous;
-      await leaseChecked;
+      await this.options.checkLease?.();
       const started = performance.now();
       const token = this.options.fencingToken;
       await journal.append(

@@ -123,6 +123,7 @@ describe('Lease (integration, real Redis)', () => {
     expect(loss.fencingToken).toBe(oldToken);
     expect(await takeover).toBeGreaterThan(oldToken);
     await expect(holder.lease.assertHeld()).rejects.toBe(loss);
+    expect(() => holder.lease.confirmedToken()).toThrow(loss);
     expect(holder.lease.state).toBe('lost');
   });
 
@@ -139,6 +140,7 @@ describe('Lease (integration, real Redis)', () => {
 
     // Assess
     expect(await holder.assertHeld()).toBe(token);
+    expect(holder.confirmedToken()).toBe(token);
     controller.abort();
     await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
   }, 30_000);
@@ -223,6 +225,35 @@ describe('Lease (integration, real Redis)', () => {
     // Assess
     expect((await lost).reason).toBe('taken');
     await expect(holder.assertHeld()).rejects.toBeInstanceOf(LeaseLostError);
+    expect(() => holder.confirmedToken()).toThrow(LeaseLostError);
+  });
+
+  it('refuses its token without asking Redis once the last confirmation is a ttl old, and tells onLost', async () => {
+    // Prepare: a held lease, then an event-loop stall longer than the ttl (a GC pause),
+    // so that no renewal could run in between
+    const holder = contender({ ttlMs: 200, renewIntervalMs: 100 }).lease;
+    const token = await holder.acquire();
+    expect(holder.confirmedToken()).toBe(token);
+    const lost = nextLoss(holder);
+    const stalledUntil = performance.now() + 250;
+    while (performance.now() < stalledUntil) {
+      // stalled
+    }
+
+    // Act
+    const error = (() => {
+      try {
+        return holder.confirmedToken();
+      } catch (caught: unknown) {
+        return caught;
+      }
+    })();
+
+    // Assess
+    expect(error).toBeInstanceOf(LeaseLostError);
+    expect(error).toMatchObject({ reason: 'unconfirmed', fencingToken: token });
+    expect(await lost).toBe(error);
+    expect(holder.state).toBe('lost');
   });
 
   it('calls an onLost listener registered after the loss', async () => {

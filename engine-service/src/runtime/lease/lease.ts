@@ -46,11 +46,13 @@ interface Acquisition {
  * - While held, the lease renews itself every `renewIntervalMs` with a compare-and-PEXPIRE.
  *   It is lost when a renewal finds another value or no key, or when no renewal has
  *   succeeded for a whole ttl; then every {@link Lease.onLost} callback runs once.
- * - The engine calls {@link Lease.assertHeld} right before each journal write, so a
- *   fenced-out engine stops before it writes.
+ * - The engine calls {@link Lease.confirmedToken} right before each journal write, so an
+ *   engine whose lease was lost or not confirmed for a ttl stops before it writes. That
+ *   check reads the lease's own state, not Redis: a round trip per write would sit on
+ *   every order's path. {@link Lease.assertHeld} asks Redis.
  * - `release` deletes the key only if it still holds our value.
  *
- * **Why the fencing token too.** `assertHeld` is check-then-act: between the check and
+ * **Why the fencing token too.** Either check is check-then-act: between the check and
  * the journal commit, a GC pause, a slow network or a Redis failover can outlast the
  * ttl, and another engine can acquire the lease and write. Only the database can close
  * that window, so the journal must enforce this rule (see {@link Lease.fencingToken}).
@@ -63,7 +65,7 @@ interface Acquisition {
  * lease.onLost(() => shutdown.abort()); // stop consuming at once
  * while (!shutdown.signal.aborted) {
  *   const batch = await receive();
- *   const token = await lease.assertHeld(); // throws LeaseLostError when fenced out
+ *   const token = lease.confirmedToken(); // throws LeaseLostError when lost
  *   await journal.write(batch, token); // rejected by the database if a newer token wrote
  * }
  * await lease.release();
@@ -111,7 +113,7 @@ export class Lease {
    * **The journal's rule.** Every journal write carries this token, and the database
    * rejects it when a write with a larger token has already been committed. Check and
    * record the token in the same transaction as the journal rows, under a row lock, so
-   * that a stale engine that passed `assertHeld` still cannot land its write:
+   * that a stale engine that passed its check still cannot land its write:
    *
    * ```sql
    * -- once: CREATE TABLE engine_fence (singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
@@ -195,6 +197,29 @@ export class Lease {
     }
     if (current === acquisition.value) return acquisition.fencingToken;
     throw this.#lose(acquisition, current === null ? 'expired' : 'taken');
+  }
+
+  /**
+   * Checks, without asking Redis, that the lease is held and was confirmed within the
+   * last ttl: the key then still holds our value, since each confirmation (the
+   * acquisition or a renewal) set it to expire a ttl after the request was sent.
+   * Enough before a journal write: a lease taken from us anyway (the key deleted or
+   * overwritten behind our back) is caught by the journal's fence, which the new
+   * holder raised before it read the journal (see {@link Lease.fencingToken}).
+   *
+   * @returns the fencing token to write with.
+   * @throws {LeaseLostError} when the lease is not held, or its last confirmation is a
+   *   ttl old (the lease is then marked lost and the {@link Lease.onLost} callbacks run).
+   */
+  confirmedToken(): number {
+    const acquisition = this.#acquisition;
+    if (this.#state !== 'held' || !acquisition) {
+      throw this.#lostError ?? new LeaseLostError(this.key, 'not-held', acquisition?.fencingToken);
+    }
+    if (performance.now() - acquisition.confirmedAt >= this.ttlMs) {
+      throw this.#lose(acquisition, 'unconfirmed', acquisition.lastRenewalError);
+    }
+    return acquisition.fencingToken;
   }
 
   /**

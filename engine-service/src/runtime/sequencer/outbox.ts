@@ -22,6 +22,13 @@ export interface BatchSink<P = unknown> {
    * the replies on Redis).
    */
   readonly sendAlso?: readonly ((prepared: readonly P[]) => Promise<void>)[];
+  /**
+   * How long a {@link sendAlso} lane that a batch finds idle waits for more before it
+   * publishes (default 0). Under load a lane is busy and gathers the batches that
+   * commit meanwhile anyway; at light load each batch would otherwise be a call of its
+   * own, and a call, its consumer's receive and its invocation for one order each.
+   */
+  readonly gatherMs?: number;
 }
 
 /** Publishes `prepared` through every one of the sink's lanes at once (a republication). */
@@ -72,7 +79,8 @@ export interface OutboxOptions<P> {
  * The committed batches, published in sequence order by independent lanes: the deletes
  * of their messages, the sink's {@link BatchSink.send}, and each of its
  * {@link BatchSink.sendAlso}. Each lane takes the batches in order, one publication at
- * a time, and coalesces whatever committed meanwhile into its next one; no lane waits
+ * a time, and coalesces whatever committed meanwhile into its next one (a `sendAlso`
+ * lane found idle first gathers for {@link BatchSink.gatherMs}); no lane waits
  * for another, since each needs only the commit: a batch published whose delete then
  * fails is redelivered and answered from the journal, and a reply on Redis need not
  * wait for a queue's round trip. A batch counts as published once every lane has
@@ -91,19 +99,26 @@ export class Outbox<P> {
   constructor(options: OutboxOptions<P>) {
     this.published = options.publishedSeq;
     const { queue, queueUrl, sink } = options;
-    const sends = [
-      (batches: readonly Committed<P>[]) =>
-        deleteMessages(
-          queue,
-          queueUrl,
-          batches.flatMap((b) => b.messages),
-        ),
-      (batches: readonly Committed<P>[]) => sink.send(batches.map((b) => b.prepared)),
+    const done = () => this.done();
+    // The deletes are not held back: deleting a message is what lets SQS hand out the
+    // next command of its account (its FIFO group).
+    this.lanes = [
+      new Lane(
+        (batches) =>
+          deleteMessages(
+            queue,
+            queueUrl,
+            batches.flatMap((b) => b.messages),
+          ),
+        0,
+        options,
+        done,
+      ),
+      new Lane((batches) => sink.send(batches.map((b) => b.prepared)), 0, options, done),
       ...(sink.sendAlso ?? []).map(
-        (send) => (batches: readonly Committed<P>[]) => send(batches.map((b) => b.prepared)),
+        (send) => new Lane((batches) => send(batches.map((b) => b.prepared)), sink.gatherMs ?? 0, options, done),
       ),
     ];
-    this.lanes = sends.map((send) => new Lane(send, options, () => this.done()));
   }
 
   /** Every journaled command up to here has been published. */
@@ -156,15 +171,21 @@ class Lane<P> {
   current: Promise<void> | null = null;
   /** Batches this lane has published since it began. */
   taken = 0;
+  /** Ends the gathering under way early. */
+  private gathered: (() => void) | undefined;
 
   constructor(
     private readonly send: (batches: readonly Committed<P>[]) => Promise<void>,
+    /** How long the lane, found idle, waits for more batches before it publishes. */
+    private readonly gatherMs: number,
     private readonly options: OutboxOptions<P>,
     private readonly took: () => void,
   ) {}
 
   add(committed: Committed<P>): void {
     this.waiting.push(committed);
+    // Enough to send: sequencing must never pause behind a lane that is only waiting.
+    if (this.waiting.length >= MAX_OUTBOX / 2) this.gathered?.();
     this.kick();
   }
 
@@ -180,6 +201,16 @@ class Lane<P> {
   }
 
   private async sendWaiting(): Promise<void> {
+    if (this.gatherMs > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => this.gathered?.(), this.gatherMs);
+        this.gathered = () => {
+          clearTimeout(timer);
+          this.gathered = undefined;
+          resolve();
+        };
+      });
+    }
     while (this.waiting.length > 0 && !this.options.failed()) {
       const batches = this.waiting.splice(0);
       await this.send(batches);

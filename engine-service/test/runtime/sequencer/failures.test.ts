@@ -160,19 +160,22 @@ describe('the sequencer’s failures', () => {
   });
 
   it('stops when the lease was lost before the append, having journaled, published and deleted nothing', async () => {
-    // Prepare: this engine's lease, then taken by another holder
+    // Prepare: this engine's lease, then taken by another holder, which its renewal found
     const redis = new Redis(redisService.url, { maxRetriesPerRequest: 1 });
     const lease = new Lease({
       redis,
       key: `test:sequencer-lease:${randomUUID()}`,
       fence: new JournalFence(db.pool),
+      renewIntervalMs: 20,
     });
     const token = await lease.acquire();
+    const lost = new Promise((resolve) => lease.onLost(resolve));
     await redis.set(lease.key, 'another-engine');
+    await lost;
     const sink = new RecordingSink();
     const sequencer = await sequencerOver(sink, {
       fencingToken: token,
-      checkLease: () => lease.assertHeld(),
+      checkLease: () => lease.confirmedToken(),
     });
     const ids = await sendDeposits(1);
 

@@ -54,7 +54,10 @@ beforeAll(() => {
 afterAll(() => queue.close());
 
 function outboxOver(
-  sink: GatedSink & { sendAlso?: readonly ((prepared: readonly number[]) => Promise<void>)[] },
+  sink: GatedSink & {
+    sendAlso?: readonly ((prepared: readonly number[]) => Promise<void>)[];
+    gatherMs?: number;
+  },
 ) {
   const failures: unknown[] = [];
   const outbox = new Outbox<number>({
@@ -176,5 +179,51 @@ describe('the sequencer’s outbox', () => {
     expect(afterFirst).toEqual([1]);
     expect(published.map((p) => p.lastSeq)).toEqual([1, 2]);
     expect(outbox.publishedSeq).toBe(2);
+  });
+
+  it('lets an idle events lane gather for gatherMs, while the replies go at once', async () => {
+    // Prepare
+    const redis = new GatedSink();
+    const events = new GatedSink();
+    const { outbox } = outboxOver(
+      Object.assign(redis, { sendAlso: [(p: readonly number[]) => events.send(p)], gatherMs: 40 }),
+    );
+
+    // Act: three batches commit within the window
+    outbox.add(committed(1));
+    await settle();
+    const redisFirst = redis.sends.map((s) => [...s]);
+    outbox.add(committed(2));
+    outbox.add(committed(3));
+    await settle();
+    const eventsWhileGathering = events.sends.length;
+    await new Promise((resolve) => setTimeout(resolve, 80));
+
+    // Assess
+    expect(redisFirst).toEqual([[1]]);
+    expect(eventsWhileGathering).toBe(0);
+    expect(events.sends).toEqual([[1, 2, 3]]);
+  });
+
+  it('ends the gathering early once half the outbox waits, so sequencing never pauses on it', async () => {
+    // Prepare: a window far longer than the test
+    const redis = new GatedSink();
+    const events = new GatedSink();
+    const { outbox } = outboxOver(
+      Object.assign(redis, { sendAlso: [(p: readonly number[]) => events.send(p)], gatherMs: 60_000 }),
+    );
+    const half = MAX_OUTBOX / 2;
+
+    // Act
+    for (let seq = 1; seq < half; seq++) outbox.add(committed(seq));
+    await settle();
+    const beforeHalf = events.sends.length;
+    outbox.add(committed(half));
+    await settle();
+
+    // Assess
+    expect(beforeHalf).toBe(0);
+    expect(events.sends).toEqual([Array.from({ length: half }, (_, i) => i + 1)]);
+    expect(outbox.blocking).toBeNull();
   });
 });
