@@ -116,7 +116,8 @@ export class Outbox<P> {
       ),
       new Lane((batches) => sink.send(batches.map((b) => b.prepared)), 0, options, done),
       ...(sink.sendAlso ?? []).map(
-        (send) => new Lane((batches) => send(batches.map((b) => b.prepared)), sink.gatherMs ?? 0, options, done),
+        (send) =>
+          new Lane((batches) => send(batches.map((b) => b.prepared)), sink.gatherMs ?? 0, options, done),
       ),
     ];
   }
