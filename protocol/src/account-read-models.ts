@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { formatUnits } from './decimal.js';
 import { wireDecimalSchema as decimal, orderEventSchema } from './events.js';
 import type { Asset } from './markets.js';
+import { stopAndListTerms } from './order-terms.js';
 import { SEQ_FIELD, readModelSeqSchema as seq } from './read-model-seq.js';
 
 /** An account's balances as the API shows them: every asset of the exchange, zero balances included. */
@@ -88,11 +89,12 @@ type OpenOrderTuple = [
   status: OpenOrder['status'],
   reason: OpenOrder['reason'],
   createdAt: number,
-  // Stop terms and list: left out from the end while at their defaults (see openOrderField).
+  // The stop and list terms a plain order leaves out (see openOrderField); `null` where
+  // left out before one that is set.
   stopPrice?: string | null,
-  trailingDelta?: number,
-  workingTime?: number,
-  orderListId?: number,
+  trailingDelta?: number | null,
+  workingTime?: number | null,
+  orderListId?: number | null,
   listClientOrderId?: string | null,
 ];
 
@@ -114,18 +116,17 @@ export function openOrderField(order: OpenOrder): string {
     order.status,
     order.reason,
     order.createdAt,
-    order.stopPrice ?? null,
-    order.trailingDelta ?? 0,
-    order.workingTime ?? order.createdAt,
-    order.orderListId ?? -1,
-    order.listClientOrderId ?? null,
+    order.stopPrice,
+    order.trailingDelta,
+    order.workingTime,
+    order.orderListId,
+    order.listClientOrderId,
   ];
-  // The stop and list terms the reader defaults are left out from the end: a plain order
-  // (most of them) is about 30 bytes shorter.
-  const defaults: readonly unknown[] = [null, 0, order.createdAt, -1, null];
-  const first = tuple.length - defaults.length;
+  // The stop and list terms a plain order leaves out (StopAndListTerms) are cut from the
+  // end, and stand as `null` before one that is set: a plain order is 30 bytes shorter.
+  const first = tuple.length - 5;
   let length = tuple.length;
-  while (length > first && tuple[length - 1] === defaults[length - 1 - first]) length--;
+  while (length > first && tuple[length - 1] === undefined) length--;
   tuple.length = length;
   return JSON.stringify(tuple);
 }
@@ -148,11 +149,11 @@ function openOrderOf(accountId: string, orderId: number, json: string): OpenOrde
     status,
     reason,
     createdAt,
-    stopPrice = null,
-    trailingDelta = 0,
-    workingTime = createdAt,
-    orderListId = -1,
-    listClientOrderId = null,
+    stopPrice,
+    trailingDelta,
+    workingTime,
+    orderListId,
+    listClientOrderId,
   ] = JSON.parse(json) as OpenOrderTuple;
   return {
     market,
@@ -172,12 +173,14 @@ function openOrderOf(accountId: string, orderId: number, json: string): OpenOrde
     status,
     reason,
     createdAt,
-    // As the engine's events carry them: present only where not a plain order's.
-    stopPrice: stopPrice ?? undefined,
-    trailingDelta: trailingDelta > 0 ? trailingDelta : undefined,
-    workingTime: workingTime !== createdAt ? workingTime : undefined,
-    orderListId: orderListId >= 0 ? orderListId : undefined,
-    listClientOrderId: listClientOrderId ?? undefined,
+    ...stopAndListTerms(
+      createdAt,
+      stopPrice ?? null,
+      trailingDelta ?? 0,
+      workingTime ?? createdAt,
+      orderListId ?? -1,
+      listClientOrderId ?? null,
+    ),
   };
 }
 

@@ -7,6 +7,7 @@ import { REJECT_MESSAGES } from './codes.js';
 import { formatOnGrid, formatUnits } from './decimal.js';
 import type { EngineEvent, Event, ExecutionResult, Fill, Reply } from './events.js';
 import type { Market, MarketRegistry } from './markets.js';
+import { stopAndListTerms } from './order-terms.js';
 
 function marketOf(registry: MarketRegistry, symbol: string): Market {
   const market = registry.market(symbol);
@@ -46,14 +47,14 @@ export function toWireEvent(event: EngineEvent, seq: number, time: number, regis
         status: event.status,
         reason: event.reason,
         createdAt: event.createdAt,
-        // The stop and list terms only where they differ from a plain order's (readers
-        // default them): most orders are plain, and these events are most of the bytes
-        // the engine sends. Undefined keeps one object shape and is left out of JSON.
-        stopPrice: event.stopPrice > 0 ? formatOnGrid(event.stopPrice, m.tick) : undefined,
-        trailingDelta: event.trailingDelta > 0 ? event.trailingDelta : undefined,
-        workingTime: event.workingTime !== event.createdAt ? event.workingTime : undefined,
-        orderListId: event.orderListId >= 0 ? event.orderListId : undefined,
-        listClientOrderId: event.listClientOrderId ?? undefined,
+        ...stopAndListTerms(
+          event.createdAt,
+          event.stopPrice > 0 ? formatOnGrid(event.stopPrice, m.tick) : null,
+          event.trailingDelta,
+          event.workingTime,
+          event.orderListId,
+          event.listClientOrderId,
+        ),
         seq,
         time,
       };

@@ -41,6 +41,43 @@ export function hasLimitPrice(type: OrderType): boolean {
   return type === 'LIMIT' || type === 'STOP_LOSS_LIMIT' || type === 'TAKE_PROFIT_LIMIT';
 }
 
+/**
+ * An order's stop and list terms as events and read models carry them: each only where
+ * it differs from a plain order's — no stop price, no trailing delta, working since it
+ * was created, in no order list. Readers take a missing one as the plain order's. Most
+ * orders are plain, and order events are most of the bytes the engine sends.
+ */
+export interface StopAndListTerms {
+  readonly stopPrice: string | undefined;
+  readonly trailingDelta: number | undefined;
+  readonly workingTime: number | undefined;
+  readonly orderListId: number | undefined;
+  readonly listClientOrderId: string | undefined;
+}
+
+/**
+ * The {@link StopAndListTerms} of an order created at `createdAt`, from all its terms
+ * (a plain order's: `null`, 0, `createdAt`, -1, `null`). The keys are always there, set
+ * or undefined, so every result has one shape; `JSON.stringify` leaves out the undefined.
+ * @example stopAndListTerms(5, null, 0, 5, -1, null) // every term undefined
+ */
+export function stopAndListTerms(
+  createdAt: number,
+  stopPrice: string | null,
+  trailingDelta: number,
+  workingTime: number,
+  orderListId: number,
+  listClientOrderId: string | null,
+): StopAndListTerms {
+  return {
+    stopPrice: stopPrice ?? undefined,
+    trailingDelta: trailingDelta > 0 ? trailingDelta : undefined,
+    workingTime: workingTime !== createdAt ? workingTime : undefined,
+    orderListId: orderListId >= 0 ? orderListId : undefined,
+    listClientOrderId: listClientOrderId ?? undefined,
+  };
+}
+
 /** Binance's cancel-replace modes: give up on the new order when the cancel fails, or place it anyway. */
 export const CANCEL_REPLACE_MODES = ['STOP_ON_FAILURE', 'ALLOW_FAILURE'] as const;
 export type CancelReplaceMode = (typeof CANCEL_REPLACE_MODES)[number];

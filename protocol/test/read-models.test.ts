@@ -107,6 +107,18 @@ describe('account read-model hashes', () => {
     expect(model.orders).toEqual([plain, stop, trailing]);
   });
 
+  it('reads a plain order whose terms are spelled out at their plain values as the plain order', () => {
+    // Prepare: the plain order's tuple with every stop and list term written out
+    const plain = openOrder(7);
+    const spelled = [...JSON.parse(openOrderField(plain)), null, 0, plain.createdAt, -1, null];
+
+    // Act
+    const model = openOrdersReadModelOf('a-1', { '7': JSON.stringify(spelled), seq: '1' });
+
+    // Assess
+    expect(model.orders).toEqual([plain]);
+  });
+
   it('reads an absent key (an empty hash) as the empty state at seq 0', () => {
     // Act & Assess
     expect(openOrdersReadModelOf('a-2', {})).toEqual({ accountId: 'a-2', seq: 0, orders: [] });
