@@ -38,6 +38,7 @@ import {
   type EventsMessage,
   EventsQueuePublisher,
   eventsMessagesOf,
+  packMessages,
 } from './publish/events-queue-publisher.js';
 import { type PreparedPublication, RedisPublisher } from './publish/redis-publisher.js';
 import { type BatchSink, Sequencer, sendEverywhere } from './sequencer.js';
@@ -188,7 +189,7 @@ export async function startEngineService(config: EngineServiceConfig): Promise<R
     // Replies and market data on Redis, and the persistence events on `events.fifo`, each
     // in order on its own: a reply does not wait for the queue's round trip.
     send: (batches) => RedisPublisher.send(batches.map((b) => b.redis)),
-    sendAlso: [(batches) => eventsPublisher.publishMessages(batches.flatMap((b) => b.events))],
+    sendAlso: [(batches) => eventsPublisher.publishMessages(packMessages(batches.flatMap((b) => b.events)))],
     gatherMs: EVENTS_GATHER_MS,
   };
   const stats: EngineServiceStats = {

@@ -9,9 +9,11 @@
  * - a fresh core replaying the whole journal equals the newest snapshot plus the
  *   journal tail (what the engine itself recovers from);
  * - funds are conserved: per asset Σ(available + locked) = supply = deposits;
- * - `events.fifo` carries every persistence-events message of every journal batch
- *   exactly once (by deduplication id `first-last` per group and batch), with the
- *   body a replay of that batch produces.
+ * - `events.fifo` carries every command's persistence events in its group exactly as
+ *   a replay of the journal makes them, each once — twice only when a restart
+ *   republished it (a publication packs the batches it carries, and a republication
+ *   packs its own range, so SQS's deduplication cannot tell them apart; the DB
+ *   processor's writes are idempotent by sequence).
  *
  * Seed: CRASH_SEED (default below), printed with the outcome.
  */
@@ -165,7 +167,11 @@ describe('the engine service under SIGKILL', () => {
       const restarts = engines.map((e) => e.recovered).filter((r) => r !== undefined);
       // Where a killed engine stopped journaling: the seq its successor recovered to.
       const crashSeqs = [...new Set(restarts.map((r) => Number(r.lastSeq)).filter((seq) => seq > 0))];
-      const assessment = await assess(load, consumer, crashSeqs);
+      const republished = engines.flatMap((e) => {
+        const line = e.republished;
+        return line === undefined ? [] : [{ from: Number(line.from), to: Number(line.to) }];
+      });
+      const assessment = await assess(load, consumer, crashSeqs, republished);
       const report = {
         seed: SEED,
         seconds: Math.round((performance.now() - started) / 100) / 10,
@@ -235,6 +241,7 @@ async function assess(
   load: ReturnType<typeof planLoad>,
   consumer: EventsConsumer,
   crashSeqs: readonly number[],
+  republished: readonly { from: number; to: number }[],
 ) {
   // Request ids and seqs
   const { rows } = await db.pool.query<{ seq: string; request_id: string }>(
@@ -281,7 +288,7 @@ async function assess(
     }
   }
 
-  // Persistence events: what a replay says each journal batch sent
+  // Persistence events: each command's in its group, as a replay of the journal makes them
   const expected = new Map<string, string>();
   const replay = new Engine(registry);
   let withEvents = 0;
@@ -297,22 +304,46 @@ async function assess(
       if (result.events.some((e) => e.type !== 'DEPTH')) withEvents++;
       executed.push({ requestId: entry.requestId, accountId: command.accountId, result });
     }
-    for (const m of eventsMessagesOf(executed, registry)) expected.set(m.deduplicationId, m.body);
+    for (const m of eventsMessagesOf(executed, registry, Number.POSITIVE_INFINITY))
+      for (const [seq, events] of bySeq(m.body)) expected.set(`${m.groupId}|${seq}`, events);
+  }
+  // What arrived, per command and delivery (the parts of a split message make one delivery)
+  const deliveries: { groupId: string; bodies: string[] }[] = [];
+  const partsOf = new Map<string, { groupId: string; bodies: string[] }>();
+  for (const m of consumer.received) {
+    const [base, part] = m.deduplicationId.split('.');
+    if (part === undefined) {
+      deliveries.push({ groupId: m.groupId, bodies: [m.body] });
+      continue;
+    }
+    let delivery = partsOf.get(`${m.groupId}|${base}`);
+    if (delivery === undefined) {
+      delivery = { groupId: m.groupId, bodies: [] };
+      partsOf.set(`${m.groupId}|${base}`, delivery);
+      deliveries.push(delivery);
+    }
+    delivery.bodies.push(m.body);
   }
   const arrived = new Map<string, string[]>();
-  for (const m of consumer.received)
-    arrived.set(m.deduplicationId, [...(arrived.get(m.deduplicationId) ?? []), m.body]);
-  const missing = [...expected.keys()].filter((id) => !arrived.has(id));
-  const duplicated = [...arrived].filter(([, bodies]) => bodies.length > 1).map(([id]) => id);
-  const unexpected = [...arrived.keys()].filter((id) => !expected.has(id));
+  for (const { groupId, bodies } of deliveries) {
+    const events = JSON.stringify(bodies.flatMap((body) => JSON.parse(body) as unknown[]));
+    for (const [seq, json] of bySeq(events)) {
+      arrived.set(`${groupId}|${seq}`, [...(arrived.get(`${groupId}|${seq}`) ?? []), json]);
+    }
+  }
+  const missing = [...expected.keys()].filter((key) => !arrived.has(key));
+  const unexpected = [...arrived.keys()].filter((key) => !expected.has(key));
   const differ = [...arrived]
-    .filter(([id, bodies]) => expected.has(id) && bodies.some((b) => b !== expected.get(id)))
-    .map(([id]) => id);
-  // Where the missing ones are, by their first seq (messages are "first-last" per group and batch)
-  const missingSeqs = missing.map((id) => Number(id.split('-')[0])).sort((a, b) => a - b);
-  // A journal batch is at most 30 commands (three receives of ten): the last one a killed
-  // engine journaled is (crashSeq − 30, crashSeq].
-  const nearCrash = (seq: number, crashSeq: number): boolean => seq > crashSeq - 30 && seq <= crashSeq;
+    .filter(([key, got]) => expected.has(key) && got.some((json) => json !== expected.get(key)))
+    .map(([key]) => key);
+  const seqOf = (key: string): number => Number(key.split('|')[1]);
+  const wasRepublished = (seq: number): boolean => republished.some((r) => seq >= r.from && seq <= r.to);
+  const duplicated = [...arrived].filter(([, got]) => got.length > 1).map(([key]) => key);
+  // Where the missing ones are, by seq
+  const missingSeqs = missing.map(seqOf).sort((a, b) => a - b);
+  // A journal batch is at most 80 commands (eight receives of ten): the last one a killed
+  // engine journaled is (crashSeq − 80, crashSeq].
+  const nearCrash = (seq: number, crashSeq: number): boolean => seq > crashSeq - 80 && seq <= crashSeq;
   const missingByCrash = crashSeqs.map((crashSeq) => ({
     crashSeq,
     missingSeqs: missingSeqs.filter((seq) => nearCrash(seq, crashSeq)),
@@ -325,7 +356,9 @@ async function assess(
       snapshotSeq: fromSnapshot.snapshotSeq,
       replayedAfterSnapshot: fromSnapshot.replayed,
       commandsWithEvents: withEvents,
-      expectedEventMessages: expected.size,
+      commandsInEvents: expected.size,
+      republished,
+      deliveredAgainWhenRepublished: duplicated.length,
       missingEventsByCrash: missingByCrash,
       missingEventsNotAtACrash: missingNotAtACrash,
     },
@@ -337,9 +370,20 @@ async function assess(
       snapshotRecoveryDiffers,
       fundsNotConserved,
       missingEvents: sample(missing),
-      duplicateEvents: sample(duplicated),
+      duplicateEvents: sample(duplicated.filter((key) => !wasRepublished(seqOf(key)))),
       unexpectedEvents: sample(unexpected),
       eventBodiesDiffer: sample(differ),
     },
   };
+}
+
+/** A JSON array of events, split by the `seq` of each run of them, each run as JSON. */
+function bySeq(body: string): Map<number, string> {
+  const runs = new Map<number, unknown[]>();
+  for (const event of JSON.parse(body) as { seq: number }[]) {
+    const run = runs.get(event.seq);
+    if (run === undefined) runs.set(event.seq, [event]);
+    else run.push(event);
+  }
+  return new Map([...runs].map(([seq, events]) => [seq, JSON.stringify(events)]));
 }

@@ -101,6 +101,11 @@ export class EngineProcess {
     return this.lines.find((l) => l.msg === 'recovered');
   }
 
+  /** The `republished journaled commands` line (`from`, `to`), if it republished. */
+  get republished(): LogLine | undefined {
+    return this.lines.find((l) => l.msg === 'republished journaled commands');
+  }
+
   /** Lines at error level or above. */
   get errors(): LogLine[] {
     return this.lines.filter((l) => l.level >= 50);

@@ -54,7 +54,7 @@ describe('balance collapse per batch', () => {
   it('stores the newest balance and both ledger rows, and a redelivery changes nothing', async () => {
     // Prepare
     const records = recordsOf([
-      { groupId: 'account:acc-1', deduplicationId: '5-7', body: JSON.stringify(deposits) },
+      { groupId: 'account:acc-1', deduplicationId: '5-7', body: JSON.stringify(deposits), first: 5, last: 7 },
     ]);
 
     // Act

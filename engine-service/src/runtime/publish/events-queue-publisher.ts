@@ -1,23 +1,26 @@
 /**
  * Sends the engine's persistence events to `events.fifo`, for the DB processor.
  *
- * **Unit.** One message per message group per journal batch: a JSON array of the
- * `ORDER`, `TRADE`, `BALANCE` and `WITHDRAWAL` wire events of the batch's accepted
- * commands in that group, in the engine's order, each carrying its `seq`. `DEPTH`
- * diffs are market data, not persisted. A rejected command has no events. A message
- * whose events pass {@link MAX_MESSAGE_BYTES} (a `CANCEL_ALL` of thousands of orders)
- * is split into parts, in order. Packing a batch's commands per group, rather than one
- * message per command, cut the messages by about seven and with them most of the
- * SQS calls of the engine, of the queue and of the DB processor.
+ * **Unit.** A message holds a JSON array of the `ORDER`, `TRADE`, `BALANCE` and
+ * `WITHDRAWAL` wire events of consecutive accepted commands of one message group, in
+ * the engine's order, each carrying its `seq`. `DEPTH` diffs are market data, not
+ * persisted. A rejected command has no events. {@link eventsMessagesOf} makes one
+ * message per group of a journal batch; {@link packMessages} joins a group's messages
+ * of the batches one publication carries, up to {@link MAX_MESSAGE_BYTES}. A batch's
+ * events that pass that size on their own (a `CANCEL_ALL` of thousands of orders) are
+ * split into parts, in order. Packing commands per group, rather than one message per
+ * command, cut the messages by about seven, and across the batches of a publication by
+ * as many again under load: with them go most of the SQS calls of the engine, of the
+ * queue and of the DB processor, whose every invocation is one write.
  *
  * **Deduplication.** `MessageDeduplicationId` = the first and last sequence of the
  * message's commands (`"40-57"`), with the part index for a split message
- * (`"40-57.0"`, `"40-57.1"`). Each sequence is in one group, so no two messages share
- * an id. The packing depends only on the batch, and a restart republishes
- * journaled-but-perhaps-unpublished commands batch by batch, as journaled (the
- * sequencer gives each batch its own `time`), so a batch published again is the same
- * messages and SQS drops them within its five-minute window; the DB processor's
- * writes are idempotent by `seq` for anything older that slips through.
+ * (`"40-57.0"`, `"40-57.1"`). Each sequence is in one group and one publication, so no
+ * two messages share an id. A restart republishes the journaled commands it cannot be
+ * sure were published, packed as its own publication: a command published before the
+ * crash may come again under another id, and the DB processor's writes, idempotent by
+ * `seq`, make that harmless (as they do for anything SQS's five-minute window lets
+ * through).
  *
  * **Grouping.** A command's group is `market:{market}` when it has events in a market
  * (orders, cancels: every `ORDER` and `TRADE` event of a market), else
@@ -54,6 +57,11 @@ export interface EventsMessage {
   readonly deduplicationId: string;
   /** JSON array of wire events. */
   readonly body: string;
+  /** The sequences of its first and last command. */
+  readonly first: number;
+  readonly last: number;
+  /** Set on the parts of a message split by size. */
+  readonly part?: number;
 }
 
 /** Persistence events that SQS did not take. */
@@ -112,11 +120,54 @@ export function eventsMessagesOf(
   for (const [groupId, { events, first, last }] of groups) {
     const range = `${first}-${last}`;
     const parts = split(events, maxMessageBytes);
-    parts.forEach((body, part) => {
-      messages.push({ groupId, deduplicationId: parts.length === 1 ? range : `${range}.${part}`, body });
-    });
+    if (parts.length === 1)
+      messages.push({ groupId, deduplicationId: range, body: parts[0] as string, first, last });
+    else
+      parts.forEach((body, part) => {
+        messages.push({ groupId, deduplicationId: `${range}.${part}`, body, first, last, part });
+      });
   }
   return messages;
+}
+
+/**
+ * Several batches' messages, in order, packed: each message joins the group's message
+ * before it while their bodies together stay within `maxMessageBytes` (the parts of a
+ * split message stay as they are). Pure; one group's events keep their order.
+ * @example packMessages([{ groupId: 'm', first: 1, last: 2, … }, { groupId: 'm', first: 3, last: 3, … }]) // one message "1-3"
+ */
+export function packMessages(
+  messages: readonly EventsMessage[],
+  maxMessageBytes = MAX_MESSAGE_BYTES,
+): EventsMessage[] {
+  const packed: EventsMessage[] = [];
+  // Group → index in `packed` of its last message, and that message's body size.
+  const lastOf = new Map<string, { index: number; bytes: number }>();
+  for (const message of messages) {
+    const bytes = Buffer.byteLength(message.body);
+    const previous = lastOf.get(message.groupId);
+    const before = previous === undefined ? undefined : (packed[previous.index] as EventsMessage);
+    if (
+      previous !== undefined &&
+      before !== undefined &&
+      before.part === undefined &&
+      message.part === undefined &&
+      previous.bytes + bytes - 1 <= maxMessageBytes
+    ) {
+      packed[previous.index] = {
+        groupId: message.groupId,
+        deduplicationId: `${before.first}-${message.last}`,
+        body: `${before.body.slice(0, -1)},${message.body.slice(1)}`,
+        first: before.first,
+        last: message.last,
+      };
+      previous.bytes += bytes - 1;
+      continue;
+    }
+    lastOf.set(message.groupId, { index: packed.length, bytes });
+    packed.push(message);
+  }
+  return packed;
 }
 
 function groupOf(events: readonly Event[], accountId: string): string {
