@@ -33,6 +33,8 @@ const TIERS = {
     'localstack/test/functions/security/ws-fuzz.test.ts',
   ],
   integration: [
+    // A child process echoing over loopback TCP.
+    'bench/test/path/yardstick.test.ts',
     'engine-service/test/fanout/binance-ws-api.test.ts',
     'engine-service/test/fanout/candles-in-progress.test.ts',
     'engine-service/test/fanout/connection-poster.test.ts',

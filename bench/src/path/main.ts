@@ -11,6 +11,9 @@
  *    process from `/proc`;
  * c. open loop at 100 orders/s and at half of b's rate: p50/p99 of the full HTTP answer.
  *
+ * Before each phase, a yardstick of the machine (`yardstick.ts`: what a hop between two
+ * processes costs right then), so the phases can be read against each other.
+ *
  * Redis and PostgreSQL are this run's own servers (`servers.ts`), so nothing else on
  * the machine counts. Prints the tables, records the run in `bench/results/`, and with
  * `--json` the metrics as the last stdout line. Progress goes to stderr.
@@ -29,6 +32,7 @@ import { type Target, verdictsOf } from '../targets.js';
 import { cpuMicrosBetween } from './proc-stat.js';
 import { labelStack, readAllStats, TICKS_PER_SECOND, ticksOf } from './process-cpu.js';
 import { redisInputBytes, startPrivateServers } from './servers.js';
+import { measureYardstick, type Yardstick } from './yardstick.js';
 
 const RESULTS_DIR = new URL('../../results/', import.meta.url);
 const ACCOUNTS = 64;
@@ -72,8 +76,10 @@ let light: LoadRun;
 let half: LoadRun;
 let cpu: Record<string, number>;
 const loads: Record<string, number> = {};
+const yardsticks: Record<string, Yardstick> = {};
 try {
   // a. the engine service alone
+  yardsticks.a = await measureYardstick();
   log(`a. engine service alone: ${commands.toLocaleString('en-US')} commands…`);
   const bytesBefore = await redisInputBytes(servers.redis.url);
   engine = await runServiceBench({
@@ -105,6 +111,7 @@ try {
     }
     log('warm-up…');
     await closedLoop(port, keys, 16, 3);
+    yardsticks.b = await measureYardstick();
 
     log(`closed loop, ${CONNECTIONS} connections, ${seconds} s…`);
     const pid = stack.process.pid as number;
@@ -120,6 +127,7 @@ try {
     loads.b = os.loadavg()[0] ?? 0;
 
     // c. open loop
+    yardsticks.c = await measureYardstick();
     log(`open loop, ${LIGHT_RATE} orders/s, ${lightSeconds} s…`);
     light = await openLoop(port, keys, LIGHT_RATE, lightSeconds);
     const halfRate = Math.max(1, Math.round(closed.ordersPerS / 2));
@@ -168,6 +176,14 @@ const report = [
   "orders.fifo, engine and reply (npm start's stack, market makers and UI off); c. open loop at 100/s and half of b.",
   `${host.cpu}, ${host.cores} cores, Node ${host.node}; private Redis and PostgreSQL; load average ${loadAtStart.toFixed(2)} at start,` +
     ` ${(loads.a ?? 0).toFixed(2)} after a, ${(loads.b ?? 0).toFixed(2)} after b, ${(loads.c ?? 0).toFixed(2)} after c`,
+  `machine yardstick before each phase (a child echoing 1 byte over loopback at 1,000/s): ${['a', 'b', 'c']
+    .map((phase) => {
+      const y = yardsticks[phase];
+      return y === undefined
+        ? ''
+        : `${phase} ${y.cpuUsPerMessage} µs CPU / ${y.roundTripP50Us} µs p50 per round trip`;
+    })
+    .join(', ')}`,
   '',
   `a. engine service: ${int(engine.commandsPerS)} commands/s (${int(engine.commands)} timed commands, enqueue → reply p50 ${ms(engine.replyMs.p50)} ms,` +
     ` p99 ${ms(engine.replyMs.p99)} ms); ${int(redisBytes / allCommands)} bytes to Redis per command (${int(allCommands)} commands incl. deposits)`,
@@ -203,7 +219,7 @@ console.log(report);
 const file = new URL(`path-${date.replace(/:/g, '-')}.json`, RESULTS_DIR);
 writeFileSync(
   file,
-  `${JSON.stringify({ bench: 'path', date, machine: host, loads, seconds, lightSeconds, engine, redisBytes, runs, cpuMicros: cpu, metrics }, null, 2)}\n`,
+  `${JSON.stringify({ bench: 'path', date, machine: host, loads, yardsticks, seconds, lightSeconds, engine, redisBytes, runs, cpuMicros: cpu, metrics }, null, 2)}\n`,
 );
 writeReadmeSection(
   RESULTS_DIR,
