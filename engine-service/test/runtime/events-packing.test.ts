@@ -8,10 +8,12 @@ import { type EventsMessage, packMessages } from '../../src/runtime/publish/even
 function message(groupId: string, first: number, last: number, part?: number): EventsMessage {
   const events = Array.from({ length: last - first + 1 }, (_, i) => ({ seq: first + i }));
   const range = `${first}-${last}`;
+  const body = JSON.stringify(events);
   return {
     groupId,
     deduplicationId: part === undefined ? range : `${range}.${part}`,
-    body: JSON.stringify(events),
+    body,
+    bytes: Buffer.byteLength(body),
     first,
     last,
     ...(part === undefined ? {} : { part }),
@@ -64,6 +66,7 @@ describe('packMessages', () => {
     expect(packed.filter((m) => m.part === undefined).every((m) => Buffer.byteLength(m.body) <= 32)).toBe(
       true,
     );
+    expect(packed.every((m) => m.bytes === Buffer.byteLength(m.body))).toBe(true);
     expect(packed.flatMap(seqsOf)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 6, 7, 8, 9, 10]);
   });
 });

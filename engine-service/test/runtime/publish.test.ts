@@ -791,6 +791,7 @@ describe('eventsMessagesOf', () => {
     // Assess
     const parts = messages.filter((m) => m.deduplicationId.startsWith('3-4'));
     expect(parts.length).toBeGreaterThan(1);
+    expect(messages.map((m) => m.bytes)).toEqual(messages.map((m) => Buffer.byteLength(m.body)));
     expect(parts.map((m) => m.deduplicationId)).toEqual(parts.map((_, i) => `3-4.${i}`));
     const events = parts.flatMap((m) => z.array(eventSchema).parse(JSON.parse(m.body)));
     expect(events.map((e) => e.type)).toEqual([

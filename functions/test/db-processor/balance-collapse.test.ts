@@ -53,8 +53,16 @@ describe('balance collapse per batch', () => {
 
   it('stores the newest balance and both ledger rows, and a redelivery changes nothing', async () => {
     // Prepare
+    const body = JSON.stringify(deposits);
     const records = recordsOf([
-      { groupId: 'account:acc-1', deduplicationId: '5-7', body: JSON.stringify(deposits), first: 5, last: 7 },
+      {
+        groupId: 'account:acc-1',
+        deduplicationId: '5-7',
+        body,
+        bytes: Buffer.byteLength(body),
+        first: 5,
+        last: 7,
+      },
     ]);
 
     // Act

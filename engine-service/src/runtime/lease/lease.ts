@@ -186,11 +186,8 @@ export class Lease {
    *   answer. Either way: do not write.
    */
   async assertHeld(): Promise<number> {
-    const acquisition = this.#acquisition;
-    if (this.#state !== 'held' || !acquisition) {
-      throw this.#lostError ?? new LeaseLostError(this.key, 'not-held', acquisition?.fencingToken);
-    }
-    // A plain read (one GET is atomic; no script needed): called before every journal write.
+    const acquisition = this.#held();
+    // A plain read: one GET is atomic, no script needed.
     const current = await this.#redis.get(this.key);
     if (this.#acquisition !== acquisition || this.#state !== 'held') {
       throw this.#lostError ?? new LeaseLostError(this.key, 'not-held', acquisition.fencingToken);
@@ -212,10 +209,7 @@ export class Lease {
    *   ttl old (the lease is then marked lost and the {@link Lease.onLost} callbacks run).
    */
   confirmedToken(): number {
-    const acquisition = this.#acquisition;
-    if (this.#state !== 'held' || !acquisition) {
-      throw this.#lostError ?? new LeaseLostError(this.key, 'not-held', acquisition?.fencingToken);
-    }
+    const acquisition = this.#held();
     if (performance.now() - acquisition.confirmedAt >= this.ttlMs) {
       throw this.#lose(acquisition, 'unconfirmed', acquisition.lastRenewalError);
     }
@@ -276,6 +270,15 @@ export class Lease {
     }
     if (fencingToken > token) await this.#redis.eval(RAISE_TOKEN_SCRIPT, 1, this.tokenKey, fencingToken);
     return fencingToken;
+  }
+
+  /** The current acquisition. @throws {LeaseLostError} why the lease is not held */
+  #held(): Acquisition {
+    const acquisition = this.#acquisition;
+    if (this.#state !== 'held' || !acquisition) {
+      throw this.#lostError ?? new LeaseLostError(this.key, 'not-held', acquisition?.fencingToken);
+    }
+    return acquisition;
   }
 
   #hold(value: string, fencingToken: number, sentAt: number): void {

@@ -57,6 +57,8 @@ export interface EventsMessage {
   readonly deduplicationId: string;
   /** JSON array of wire events. */
   readonly body: string;
+  /** The body's size in UTF-8 bytes. */
+  readonly bytes: number;
   /** The sequences of its first and last command. */
   readonly first: number;
   readonly last: number;
@@ -121,10 +123,10 @@ export function eventsMessagesOf(
     const range = `${first}-${last}`;
     const parts = split(events, maxMessageBytes);
     if (parts.length === 1)
-      messages.push({ groupId, deduplicationId: range, body: parts[0] as string, first, last });
+      messages.push({ groupId, deduplicationId: range, ...(parts[0] as Part), first, last });
     else
-      parts.forEach((body, part) => {
-        messages.push({ groupId, deduplicationId: `${range}.${part}`, body, first, last, part });
+      parts.forEach(({ body, bytes }, part) => {
+        messages.push({ groupId, deduplicationId: `${range}.${part}`, body, bytes, first, last, part });
       });
   }
   return messages;
@@ -141,30 +143,30 @@ export function packMessages(
   maxMessageBytes = MAX_MESSAGE_BYTES,
 ): EventsMessage[] {
   const packed: EventsMessage[] = [];
-  // Group → index in `packed` of its last message, and that message's body size.
-  const lastOf = new Map<string, { index: number; bytes: number }>();
+  // Group → index in `packed` of its last message.
+  const lastOf = new Map<string, number>();
   for (const message of messages) {
-    const bytes = Buffer.byteLength(message.body);
-    const previous = lastOf.get(message.groupId);
-    const before = previous === undefined ? undefined : (packed[previous.index] as EventsMessage);
+    const index = lastOf.get(message.groupId);
+    const before = index === undefined ? undefined : (packed[index] as EventsMessage);
+    // Joined, "[a]" and "[b]" become "[a,b]": one byte less than the two.
+    const bytes = (before?.bytes ?? 0) + message.bytes - 1;
     if (
-      previous !== undefined &&
       before !== undefined &&
       before.part === undefined &&
       message.part === undefined &&
-      previous.bytes + bytes - 1 <= maxMessageBytes
+      bytes <= maxMessageBytes
     ) {
-      packed[previous.index] = {
+      packed[index as number] = {
         groupId: message.groupId,
         deduplicationId: `${before.first}-${message.last}`,
         body: `${before.body.slice(0, -1)},${message.body.slice(1)}`,
+        bytes,
         first: before.first,
         last: message.last,
       };
-      previous.bytes += bytes - 1;
       continue;
     }
-    lastOf.set(message.groupId, { index: packed.length, bytes });
+    lastOf.set(message.groupId, packed.length);
     packed.push(message);
   }
   return packed;
@@ -177,23 +179,30 @@ function groupOf(events: readonly Event[], accountId: string): string {
   return `account:${accountId}`;
 }
 
+/** A JSON array of events and its size in bytes. */
+interface Part {
+  readonly body: string;
+  readonly bytes: number;
+}
+
 /** JSON arrays of consecutive events, each at most `maxBytes` unless one event alone is larger. */
-function split(events: readonly Event[], maxBytes: number): string[] {
-  const parts: string[] = [];
+function split(events: readonly Event[], maxBytes: number): Part[] {
+  const parts: Part[] = [];
   let current: string[] = [];
-  let bytes = 2;
+  // "[" and "]", and a comma before each event but the first.
+  let bytes = 1;
   for (const event of events) {
     const json = JSON.stringify(event);
     const size = Buffer.byteLength(json) + 1;
     if (current.length > 0 && bytes + size > maxBytes) {
-      parts.push(`[${current.join(',')}]`);
+      parts.push({ body: `[${current.join(',')}]`, bytes });
       current = [];
-      bytes = 2;
+      bytes = 1;
     }
     current.push(json);
     bytes += size;
   }
-  parts.push(`[${current.join(',')}]`);
+  parts.push({ body: `[${current.join(',')}]`, bytes });
   return parts;
 }
 
@@ -203,7 +212,7 @@ function batchesOf(messages: readonly EventsMessage[]): EventsMessage[][] {
   let current: EventsMessage[] = [];
   let bytes = 0;
   for (const message of messages) {
-    const size = Buffer.byteLength(message.body);
+    const size = message.bytes;
     if (current.length === MAX_BATCH_ENTRIES || (current.length > 0 && bytes + size > MAX_BATCH_BYTES)) {
       batches.push(current);
       current = [];
