@@ -22,8 +22,8 @@ export const balancesReadModelSchema = z.object({
 });
 export type BalancesReadModel = z.infer<typeof balancesReadModelSchema>;
 
-/** A resting order as the read model holds it: the `ORDER` event without its event stamp. */
-export const openOrderSchema = orderEventSchema.omit({ type: true, seq: true, time: true });
+/** A resting order as the read model holds it: its latest `ORDER` event without the sequence (`time`: when it last changed). */
+export const openOrderSchema = orderEventSchema.omit({ type: true, seq: true });
 export type OpenOrder = z.infer<typeof openOrderSchema>;
 
 /** An account's resting orders as the API shows them, in every market, oldest first. */
@@ -89,6 +89,8 @@ type OpenOrderTuple = [
   status: OpenOrder['status'],
   reason: OpenOrder['reason'],
   createdAt: number,
+  /** When it last changed (the `time` of its latest ORDER event). */
+  time: number,
   // The stop and list terms a plain order leaves out (see openOrderField); `null` where
   // left out before one that is set.
   stopPrice?: string | null,
@@ -116,6 +118,7 @@ export function openOrderField(order: OpenOrder): string {
     order.status,
     order.reason,
     order.createdAt,
+    order.time,
     order.stopPrice,
     order.trailingDelta,
     order.workingTime,
@@ -149,6 +152,7 @@ function openOrderOf(accountId: string, orderId: number, json: string): OpenOrde
     status,
     reason,
     createdAt,
+    time,
     stopPrice,
     trailingDelta,
     workingTime,
@@ -156,6 +160,7 @@ function openOrderOf(accountId: string, orderId: number, json: string): OpenOrde
     listClientOrderId,
   ] = JSON.parse(json) as OpenOrderTuple;
   return {
+    time,
     market,
     orderId,
     accountId,

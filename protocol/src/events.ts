@@ -55,6 +55,8 @@ export interface EngineOrderEvent {
   readonly reason: EndReason | null;
   /** Time of the command that created the order. */
   readonly createdAt: number;
+  /** Time of the command that last changed it: the event's own time in an event, later than `createdAt` once it filled, was amended or triggered. */
+  readonly updatedAt: number;
   /** Ticks; 0 when the order has no stop price. */
   readonly stopPrice: number;
   /** Basis points; 0 when the order does not trail. */

@@ -21,6 +21,7 @@ const registry = createMarketRegistry();
 /** An open order's JSON as the engine writes it into `orders:{accountId}`. */
 function openOrder(orderId: number): OpenOrder {
   return {
+    time: 1_000 + orderId,
     market: 'SOL_USDC',
     orderId,
     accountId: 'a-1',
@@ -101,10 +102,28 @@ describe('account read-model hashes', () => {
     const model = openOrdersReadModelOf('a-1', { ...fields, seq: '1' });
 
     // Assess
-    expect(JSON.parse(fields['7'])).toHaveLength(15);
-    expect(JSON.parse(fields['8'])).toHaveLength(20);
-    expect(JSON.parse(fields['9'])).toHaveLength(17);
+    expect(JSON.parse(fields['7'])).toHaveLength(16);
+    expect(JSON.parse(fields['8'])).toHaveLength(21);
+    expect(JSON.parse(fields['9'])).toHaveLength(18);
     expect(model.orders).toEqual([plain, stop, trailing]);
+  });
+
+  it('keeps when a partly filled order last changed apart from when it was placed', () => {
+    // Prepare
+    const partlyFilled: OpenOrder = {
+      ...openOrder(5),
+      filledQuantity: '0.400',
+      filledQuote: '40.000000',
+      status: 'PARTIALLY_FILLED',
+      time: 2_500,
+    };
+
+    // Act
+    const model = openOrdersReadModelOf('a-1', { '5': openOrderField(partlyFilled), seq: '3' });
+
+    // Assess
+    expect(model.orders[0]?.createdAt).toBe(1_005);
+    expect(model.orders[0]?.time).toBe(2_500);
   });
 
   it('reads a plain order whose terms are spelled out at their plain values as the plain order', () => {

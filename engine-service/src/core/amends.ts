@@ -59,6 +59,6 @@ export class Amends extends Cancels {
       order.level.total -= less;
       book.markChanged(order.level, this.seq);
     }
-    this.events.push(order.view());
+    this.emitOrder(order);
   }
 }

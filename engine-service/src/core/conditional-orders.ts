@@ -45,7 +45,7 @@ export class ConditionalOrders extends Matching {
     }
     this.unwait(book, order);
     order.workingTime = this.time;
-    this.events.push(order.view());
+    this.emitOrder(order);
     // Working, its lock follows from its price and remainder: `locked` goes to matching.
     const locked = order.locked;
     order.locked = 0;
@@ -53,7 +53,7 @@ export class ConditionalOrders extends Matching {
       this.ledger.unlock(payOf(book.market, order), locked);
       order.status = 'EXPIRED';
       order.reason = 'FOK_UNFILLABLE';
-      this.events.push(order.view());
+      this.emitOrder(order);
       this.pool.release(order);
       return;
     }

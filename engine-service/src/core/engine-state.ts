@@ -1,7 +1,7 @@
 import type { CancelReplaceOutcome, EngineEvent, MarketRegistry } from '@exchange/protocol';
 import { MAX_BOOK_PRICE } from './book-side.js';
 import { Ledger } from './ledger.js';
-import { OrderPool } from './order.js';
+import { type Order, OrderPool } from './order.js';
 import { OrderBook } from './order-book.js';
 import { OrderIndex } from './order-index.js';
 import type { OrderList } from './order-list.js';
@@ -48,6 +48,12 @@ export class EngineState {
   protected nextOrderId(): number {
     this.lastOrderId = this.seq > this.lastOrderId ? this.seq : this.lastOrderId + 1;
     return this.lastOrderId;
+  }
+
+  /** Emits the order as it stands now, changed by this command (its `updatedAt` becomes the command's time). */
+  protected emitOrder(order: Order): void {
+    order.updatedAt = this.time;
+    this.events.push(order.view());
   }
 
   /** Emits the book's depth diff for this command, if it changed. */

@@ -44,6 +44,7 @@ export class OrderView implements EngineOrderEvent {
   readonly status: OrderStatus;
   readonly reason: EndReason | null;
   readonly createdAt: number;
+  readonly updatedAt: number;
   readonly stopPrice: number;
   readonly trailingDelta: number;
   readonly workingTime: number;
@@ -68,6 +69,7 @@ export class OrderView implements EngineOrderEvent {
     this.status = o.status;
     this.reason = o.reason;
     this.createdAt = o.createdAt;
+    this.updatedAt = o.updatedAt;
     this.stopPrice = o.stopPrice;
     this.trailingDelta = o.trailingDelta;
     this.workingTime = o.workingTime;

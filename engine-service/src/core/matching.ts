@@ -100,7 +100,7 @@ export class Matching extends OrderLists {
       this.ledger.unlock(pay, funds - keep);
       taker.status = taker.filledQuantity > 0 ? 'PARTIALLY_FILLED' : 'NEW';
       this.rest(book, taker);
-      this.events.push(taker.view());
+      this.emitOrder(taker);
     } else {
       this.ledger.unlock(pay, funds);
       if (taker.remaining === 0 || quoteLeft === 0 || (stop === 'SPENT' && taker.filledQuantity > 0)) {
@@ -110,7 +110,7 @@ export class Matching extends OrderLists {
         taker.reason =
           stop === null || stop === 'SPENT' ? (isLimit ? 'IOC_REMAINDER' : 'NO_LIQUIDITY') : stop;
       }
-      this.events.push(taker.view());
+      this.emitOrder(taker);
       this.pool.release(taker);
     }
   }
@@ -173,7 +173,7 @@ export class Matching extends OrderLists {
       this.retire(book, maker, 'FILLED', null);
     } else {
       maker.status = 'PARTIALLY_FILLED';
-      this.events.push(maker.view());
+      this.emitOrder(maker);
     }
   }
 }

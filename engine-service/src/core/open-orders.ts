@@ -86,7 +86,7 @@ export class OpenOrders extends EngineState {
       this.unwait(book, order);
       order.status = status;
       order.reason = reason;
-      this.events.push(order.view());
+      this.emitOrder(order);
       this.pool.release(order);
     } else {
       this.retire(book, order, status, reason);
@@ -100,7 +100,7 @@ export class OpenOrders extends EngineState {
     this.orders.delete(order);
     order.status = status;
     order.reason = reason;
-    this.events.push(order.view());
+    this.emitOrder(order);
     this.pool.release(order);
   }
 

@@ -63,12 +63,12 @@ export class OrderEntry extends ConditionalOrders {
       order.trailingDelta = c.trailingDelta ?? 0;
       order.locked = need;
       this.wait(book, order);
-      this.events.push(order.view());
+      this.emitOrder(order);
     } else if (c.timeInForce === 'FOK' && !canFillCompletely(opposite, order)) {
       // A fill-or-kill that cannot fill: nothing is locked, nothing changes.
       order.status = 'EXPIRED';
       order.reason = 'FOK_UNFILLABLE';
-      this.events.push(order.view());
+      this.emitOrder(order);
       this.pool.release(order);
     } else {
       this.ledger.lock(pay, need);

@@ -126,7 +126,7 @@ export class OrderLists extends OpenOrders {
       } else {
         this.rest(book, order);
       }
-      this.events.push(order.view());
+      this.emitOrder(order);
     }
     this.flushDepth(book);
     return null;

@@ -39,6 +39,8 @@ export class Order {
   quoteQuantity = 0;
   clientOrderId: string | null = null;
   createdAt = 0;
+  /** When a command last changed it (placed, filled, amended, triggered, ended). */
+  updatedAt = 0;
   /** Lots not yet filled; for an order sized by quote, unbounded until it ends. */
   remaining = 0;
   filledQuantity = 0;
@@ -135,6 +137,7 @@ export class OrderPool {
     order.quoteQuantity = terms.quoteQuantity;
     order.clientOrderId = terms.clientOrderId;
     order.createdAt = createdAt;
+    order.updatedAt = createdAt;
     order.remaining = quantity > 0 ? quantity : Number.POSITIVE_INFINITY;
     order.filledQuantity = 0;
     order.filledQuote = 0;

@@ -34,7 +34,10 @@ export type SnapshotOrder = [
   filledQuote: number,
   clientOrderId: string | null,
   createdAt: number,
-  terms?: SnapshotOrderTerms,
+  /** Null when the order is plain but changed since it was placed (`updatedAt` follows). */
+  terms?: SnapshotOrderTerms | null,
+  /** When a command last changed it; absent when that is `createdAt`. */
+  updatedAt?: number,
 ];
 
 /** A stop or take-profit order waiting for its trigger. */
@@ -56,6 +59,8 @@ export type SnapshotWaitingOrder = [
   clientOrderId: string | null,
   createdAt: number,
   listId: number,
+  /** When a command last changed it (an amendment); absent when that is `createdAt`. */
+  updatedAt?: number,
 ];
 
 /** An OCO list with both orders open; they hold no funds of their own, the list holds `locked`. */
@@ -162,7 +167,8 @@ export function writeSnapshot({
             o.createdAt,
           ];
           const terms = termsOf(o);
-          if (terms !== undefined) row.push(terms);
+          if (o.updatedAt !== o.createdAt) row.push(terms ?? null, o.updatedAt);
+          else if (terms !== undefined) row.push(terms);
           orders.push(row);
         }
       }
@@ -170,8 +176,8 @@ export function writeSnapshot({
     const waiting = book.stops
       .orders()
       .sort((a, b) => a.id - b.id)
-      .map(
-        (o): SnapshotWaitingOrder => [
+      .map((o): SnapshotWaitingOrder => {
+        const row: SnapshotWaitingOrder = [
           o.id,
           o.account.id,
           o.side,
@@ -189,8 +195,10 @@ export function writeSnapshot({
           o.clientOrderId,
           o.createdAt,
           o.listId,
-        ],
-      );
+        ];
+        if (o.updatedAt !== o.createdAt) row.push(o.updatedAt);
+        return row;
+      });
     return {
       symbol: book.market.symbol,
       updateId: book.updateId,
@@ -271,6 +279,7 @@ export function readSnapshot(
       clientOrderId,
       createdAt,
       terms,
+      updatedAt,
     ] of m.orders) {
       const order = pool.acquire(
         id,
@@ -293,7 +302,8 @@ export function readSnapshot(
       order.filledQuantity = quantity - remaining;
       order.filledQuote = filledQuote;
       order.status = remaining < quantity ? 'PARTIALLY_FILLED' : 'NEW';
-      if (terms !== undefined) {
+      order.updatedAt = updatedAt ?? createdAt;
+      if (terms !== undefined && terms !== null) {
         order.stopPrice = terms.stopPrice;
         order.trailingDelta = terms.trailingDelta;
         order.workingTime = terms.workingTime;
@@ -321,6 +331,7 @@ export function readSnapshot(
       clientOrderId,
       createdAt,
       listId,
+      updatedAt,
     ] of m.waiting ?? []) {
       const order = pool.acquire(
         id,
@@ -345,6 +356,7 @@ export function readSnapshot(
       order.trailRef = trailRef;
       order.tracking = tracking;
       order.listId = listId;
+      order.updatedAt = updatedAt ?? createdAt;
       order.workingTime = -1;
       book.stops.add(order);
       const index = book.market.index;

@@ -50,7 +50,7 @@ describe('a restored snapshot', () => {
     expect(restored.sequence).toBe(16);
   });
 
-  it('holds what was written: supply, pending withdrawals, a partly filled order', () => {
+  it('holds what was written: supply, pending withdrawals, a partly filled order and when it last changed', () => {
     // Prepare
     const h = busy();
 
@@ -77,7 +77,14 @@ describe('a restored snapshot', () => {
       101_000_000,
       'b-1',
       1_700_000_010_000,
+      null, // a plain order, changed since placed: by carol's fill at #11
+      1_700_000_011_000,
     ]);
+    expect(Engine.restore(h.registry, snapshot).order(10)).toMatchObject({
+      status: 'PARTIALLY_FILLED',
+      createdAt: 1_700_000_010_000,
+      updatedAt: 1_700_000_011_000,
+    });
   });
 
   it('behaves exactly like the engine it was taken from', () => {

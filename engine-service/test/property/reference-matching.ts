@@ -118,7 +118,9 @@ export class ModelMatching {
     return this.lists.find((l) => l.above === order || l.below === order);
   }
 
+  /** An order event: the order as it stands, changed by this command. */
   protected report(order: ModelOrder): void {
+    order.state.updatedAt = this.time;
     this.events.push({ ...order.state });
   }
 

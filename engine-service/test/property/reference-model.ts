@@ -115,6 +115,7 @@ export class ReferenceModel extends ModelMatching {
         status: 'NEW',
         reason: null,
         createdAt: this.time,
+        updatedAt: this.time,
         stopPrice,
         trailingDelta,
         workingTime: conditional ? -1 : this.time,

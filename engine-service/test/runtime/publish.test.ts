@@ -513,12 +513,12 @@ describe('RedisPublisher (real Redis)', () => {
         accountId,
         seq: seqs.orders,
         orders: engine.openOrders(accountId).map((order) => {
+          // its latest ORDER event without the sequence: `time` is when it last changed
           const {
             type: _t,
             seq: _s,
-            time: _time,
             ...open
-          } = toWireEvent(order, 1, 0, registry) as OrderEvent;
+          } = toWireEvent(order, 1, order.updatedAt, registry) as OrderEvent;
           return open;
         }),
       },

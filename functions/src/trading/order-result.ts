@@ -7,7 +7,7 @@ import { rejectionError } from '../http/api.js';
 /** An order in its latest known state, without whose it is (always the caller's). */
 export type OrderView = Omit<
   OpenOrder,
-  'accountId' | 'stopPrice' | 'trailingDelta' | 'workingTime' | 'orderListId' | 'listClientOrderId'
+  'time' | 'accountId' | 'stopPrice' | 'trailingDelta' | 'workingTime' | 'orderListId' | 'listClientOrderId'
 > & {
   /** When a command last changed it (ms). */
   readonly updatedAt: number;
@@ -42,7 +42,7 @@ export function orderViewOf(event: OrderEvent | OpenOrder): OrderView {
     status: event.status,
     reason: event.reason,
     createdAt: event.createdAt,
-    updatedAt: 'time' in event ? event.time : event.createdAt,
+    updatedAt: event.time,
     stopPrice: event.stopPrice ?? null,
     trailingDelta: event.trailingDelta ?? 0,
     workingTime: event.workingTime ?? event.createdAt,

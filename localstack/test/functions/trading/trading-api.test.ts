@@ -133,6 +133,8 @@ describe('sign-up → on-ramp → place, partially fill, cancel', () => {
         isMaker: false,
       }),
     ]);
+    // The open order was placed by the sell and last changed by the fill.
+    expect(open.body[0]).toMatchObject({ time: sell.body.transactTime, updateTime: trades[0].time });
     const ended = await eventually(async () => {
       const r = await call(stack.api, maker, 'GET', '/api/v3/order', {
         symbol: 'SOLUSDC',

@@ -99,10 +99,11 @@ export class ReadModels {
   }
 
   private openOrder(order: EngineOrderEvent): OpenOrder {
-    // The stamp is dropped: a read model's `seq` says which state it reflects.
-    const wire = toWireEvent(order, 1, 0, this.engine.registry);
+    // The sequence is dropped: a read model's `seq` says which state it reflects. Its
+    // time is when the order last changed.
+    const wire = toWireEvent(order, 1, order.updatedAt, this.engine.registry);
     if (wire.type !== 'ORDER') throw new Error('an open order must format as an ORDER event');
-    const { type: _type, seq: _seq, time: _time, ...open } = wire;
+    const { type: _type, seq: _seq, ...open } = wire;
     return open;
   }
 }
