@@ -20,7 +20,7 @@ const result: ChaosResult = {
     serverErrorsByPhase: { 'restart Redis': 2 },
     samples: [],
   },
-  stream: { connects: 1, drops: 0, trades: 5, gaps: 0 },
+  stream: { connects: 1, drops: 0, trades: 5, repeatedTrades: 0, gaps: 0 },
   checks: { lockedAfterCancelAll: [], apiAgainstLedger: [], conservation: [], book: [] },
   logTail: [],
 };

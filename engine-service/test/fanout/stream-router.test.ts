@@ -62,6 +62,48 @@ describe('StreamRouter', () => {
     expect(out.map((o) => o.batchable)).toEqual([true, false]);
   });
 
+  it('sends each trade once when the engine publishes a batch again after a restart', () => {
+    // Prepare
+    const routes = router(['trades@SOL_USDC', 'solusdc@trade']);
+    routes.resumeCandles([]);
+    const next: PublicTrade = { ...trade, seq: 8, tradeId: 4, time: T0 + 6 };
+    routes.onMessage('trades@SOL_USDC', publicTradesJson([trade]));
+
+    // Act: the batch of trade 3 again, with trade 4 after it; then trade 4 alone again
+    const again = routes.onMessage('trades@SOL_USDC', publicTradesJson([trade, next]));
+    const twice = routes.onMessage('trades@SOL_USDC', publicTradesJson([next]));
+
+    // Assess
+    expect(again.map((o) => JSON.parse(o.frame).data?.tradeId ?? JSON.parse(o.frame).t)).toEqual([4, 4]);
+    expect(twice).toEqual([]);
+  });
+
+  it('sends each account update once, by the account’s sequence', () => {
+    // Prepare
+    const routes = router(['account@acc_1']);
+    const update = (seq: number) =>
+      JSON.stringify({
+        type: 'ACCOUNT',
+        accountId: 'acc_1',
+        seq,
+        time: T0,
+        orders: [],
+        fills: [],
+        balances: [],
+        withdrawals: [],
+      });
+    const first = routes.onMessage('account@acc_1', update(5));
+
+    // Act: the update of #5 published again after an engine restart, then #6
+    const again = routes.onMessage('account@acc_1', update(5));
+    const next = routes.onMessage('account@acc_1', update(6));
+
+    // Assess
+    expect(first).toHaveLength(1);
+    expect(again).toEqual([]);
+    expect(next.map((o) => JSON.parse(o.frame).data.seq)).toEqual([6]);
+  });
+
   it('flushes a market as depth, then ticker, then book ticker, then candles', () => {
     // Prepare
     const routes = router([

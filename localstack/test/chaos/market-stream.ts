@@ -38,6 +38,9 @@ export class MarketStream {
   /** Sockets that closed while the client wanted them open. */
   drops = 0;
   trades = 0;
+  /** Trades that came again (an id already received): a client would see a fill twice. */
+  repeatedTrades = 0;
+  private readonly tradeIds = new Set<number>();
   /** Local receive time and engine time of the newest trade. */
   lastTrade = { receivedAt: 0, time: 0 };
   private socket: WebSocket | undefined;
@@ -94,6 +97,8 @@ export class MarketStream {
         if (data === undefined) continue;
         if (frame.stream === trades && data.tradeId !== undefined) {
           this.trades++;
+          if (this.tradeIds.has(data.tradeId)) this.repeatedTrades++;
+          else this.tradeIds.add(data.tradeId);
           this.lastTrade = { receivedAt: now, time: data.time ?? now };
         } else if (frame.stream === depth && data.firstUpdateId !== undefined) {
           if (this.book.onDiff(data as DepthDiff) === 'gap') void this.resync();

@@ -96,6 +96,8 @@ export interface ChaosResult {
     readonly connects: number;
     readonly drops: number;
     readonly trades: number;
+    /** Trades received again (an id already received). */
+    readonly repeatedTrades: number;
     readonly gaps: number;
   };
   /** Each proof's problems; every list empty when the exchange kept its promises. */
@@ -217,6 +219,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         connects: stream.connects,
         drops: stream.drops,
         trades: stream.trades,
+        repeatedTrades: stream.repeatedTrades,
         gaps: stream.book.gaps,
       },
       checks: {
