@@ -23,13 +23,8 @@ export interface AccountAudience {
   readonly listenKeyOf: (accountId: string) => string | undefined;
 }
 
-/** The frames of one `account@X` message (`json`: the engine's `AccountUpdate`, `update` parsed). */
-export function accountFrames(
-  stream: string,
-  json: string,
-  update: AccountUpdate,
-  audience: AccountAudience,
-): Outgoing[] {
+/** The frames of one `account@X` message (`json`: the engine's `AccountUpdate`). */
+export function accountFrames(stream: string, json: string, audience: AccountAudience): Outgoing[] {
   const { wanted } = audience;
   const out: Outgoing[] = [];
   if (wanted(stream)) out.push({ stream, frame: nativeFrame(WS_ACCOUNT_STREAM, json), batchable: true });
@@ -42,7 +37,7 @@ export function accountFrames(
     : undefined;
   const wantApi = wanted(wsapi);
   if (!wantUser && listenKey === undefined && !wantApi) return out;
-  for (const event of userDataEvents(update, audience.registry)) {
+  for (const event of userDataEvents(JSON.parse(json) as AccountUpdate, audience.registry)) {
     if (wantUser) out.push({ stream: user, frame: event, batchable: false });
     if (listenKey !== undefined) {
       out.push({ stream: combined, frame: nativeFrame(listenKey, event), batchable: false });

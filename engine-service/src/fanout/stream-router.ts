@@ -4,8 +4,7 @@
  *
  * - `trades@M` go out at once, one frame per fill (a message holds a batch's fills),
  *   each trade once: those at or below the market's last trade id seen (a batch the
- *   engine published again after a restart) are dropped. `account@X` one frame per
- *   message, each once: an update at or below the account's last sequence seen is dropped.
+ *   engine published again after a restart) are dropped. `account@X` one frame per message.
  * - `depth@M` diffs (one per engine batch) are merged per market at two speeds: the fast one (the fan-out's
  *   depth interval, 100 ms by default: `depth@M`, `m@depth@100ms`) and the slow one
  *   (1000 ms: Binance's `m@depth`).
@@ -18,7 +17,6 @@
  * `account-frames.ts`, the payloads themselves in `payloads.ts`.
  */
 import {
-  type AccountUpdate,
   ALL_MINI_TICKERS_STREAM,
   ALL_TICKERS_STREAM,
   type BookTickerReadModel,
@@ -114,8 +112,6 @@ export class StreamRouter {
   private readonly slowDepthMs: number;
   /** Trades seen before the candles resumed, replayed onto the stored ones. */
   private beforeResume: PublicTrade[] | undefined = [];
-  /** The newest update's sequence per account someone listens to. */
-  private readonly accountSeqs = new Map<string, number>();
 
   constructor(options: StreamRouterOptions) {
     this.wanted = options.wanted;
@@ -150,7 +146,7 @@ export class StreamRouter {
     const at = stream.indexOf('@');
     const kind = stream.slice(0, at);
     const target = stream.slice(at + 1);
-    if (kind === WS_ACCOUNT_STREAM) return this.accountMessage(stream, json);
+    if (kind === WS_ACCOUNT_STREAM) return accountFrames(stream, json, this);
     const state = this.markets.get(target);
     if (state === undefined) return [];
     const out: Outgoing[] = [];
@@ -192,16 +188,6 @@ export class StreamRouter {
         break;
       }
     }
-    return out;
-  }
-
-  /** An account update's frames, unless it came already; forgets an account nobody listens to. */
-  private accountMessage(stream: string, json: string): Outgoing[] {
-    const update = JSON.parse(json) as AccountUpdate;
-    if (update.seq <= (this.accountSeqs.get(update.accountId) ?? 0)) return [];
-    const out = accountFrames(stream, json, update, this);
-    if (out.length > 0) this.accountSeqs.set(update.accountId, update.seq);
-    else this.accountSeqs.delete(update.accountId);
     return out;
   }
 

@@ -78,32 +78,6 @@ describe('StreamRouter', () => {
     expect(twice).toEqual([]);
   });
 
-  it('sends each account update once, by the account’s sequence', () => {
-    // Prepare
-    const routes = router(['account@acc_1']);
-    const update = (seq: number) =>
-      JSON.stringify({
-        type: 'ACCOUNT',
-        accountId: 'acc_1',
-        seq,
-        time: T0,
-        orders: [],
-        fills: [],
-        balances: [],
-        withdrawals: [],
-      });
-    const first = routes.onMessage('account@acc_1', update(5));
-
-    // Act: the update of #5 published again after an engine restart, then #6
-    const again = routes.onMessage('account@acc_1', update(5));
-    const next = routes.onMessage('account@acc_1', update(6));
-
-    // Assess
-    expect(first).toHaveLength(1);
-    expect(again).toEqual([]);
-    expect(next.map((o) => JSON.parse(o.frame).data.seq)).toEqual([6]);
-  });
-
   it('flushes a market as depth, then ticker, then book ticker, then candles', () => {
     // Prepare
     const routes = router([
